@@ -1,0 +1,29 @@
+# Two commands do all set-up on a fresh machine:
+#   make test   -> .venv with the package + test extras (+ torch==2.13.0 CPU), then the whole suite
+#   make demo   -> .venv, then the default char LSTM on the embedded corpus
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: test demo venv clean bench
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test,torch]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(PY) -m pytest -q -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+demo: $(STAMP)
+	$(PY) -m rnnlab.demo --workdir=$${WORKDIR:-runs/demo}
+
+bench: $(STAMP)
+	$(PY) experiments/benchmarks/recurrent_core.py
+
+clean:
+	rm -rf $(VENV) runs

@@ -1,0 +1,30 @@
+"""Test-wide settings: strict numerics and simulated devices.
+
+* ``jax_numpy_rank_promotion="raise"``: an accidental broadcast between arrays of
+  different rank is an error, not a silent bug.
+* four simulated CPU devices (``--xla_force_host_platform_device_count=4``), set before
+  JAX initialises its backend, so sharding code is exercised on any machine.
+
+Tolerance policy (used by every test that compares two implementations): float32
+comparisons use ``rtol=atol=1e-5`` unless the test states a different, written-down
+tolerance with its reason next to it; tolerances are never loosened to make a test pass.
+"""
+import os
+
+os.environ.setdefault("XLA_FLAGS", "")
+if "xla_force_host_platform_device_count" not in os.environ["XLA_FLAGS"]:
+  os.environ["XLA_FLAGS"] += " --xla_force_host_platform_device_count=4"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import jax  # noqa: E402
+import pytest  # noqa: E402
+
+jax.config.update("jax_numpy_rank_promotion", "raise")
+
+FLOAT32_TOL = dict(rtol=1e-5, atol=1e-5)
+
+
+@pytest.fixture
+def key():
+  """A fixed PRNG key; tests split it into named subkeys."""
+  return jax.random.key(0)
