@@ -1,0 +1,31 @@
+"""Fast paths with the same maths as the plain scan (fused BPTT, parallel scans).
+
+A fast path is registered per cell type with ``register_fused(cell_type, fn, supports)``.
+``recurrence.scan(..., impl="auto")`` asks ``find_fused(cell)``; a cell without a registered
+fast path (a researcher's own cell) runs on the plain ``lax.scan``.
+
+A fused function has the signature::
+
+    fn(cell, params, gx, initial_state, mask, *, unroll) -> (final_state, ys)
+
+with time-major ``gx [T, B, G]`` (the output of ``cell.project``), ``mask [T, B]`` bool or
+None, and the padding semantics of ``recurrence.scan`` (state frozen and output zero at
+masked steps). Reversal is handled by the caller.
+"""
+from typing import Any, Callable
+
+_FUSED: dict[type, tuple[Callable[..., Any], Callable[[Any], bool]]] = {}
+
+
+def register_fused(cell_type: type, fn: Callable[..., Any],
+                   supports: Callable[[Any], bool] = lambda cell: True) -> None:
+  """Registers ``fn`` as the fast path for cells of exactly ``cell_type`` accepted by ``supports``."""
+  _FUSED[cell_type] = (fn, supports)
+
+
+def find_fused(cell: Any) -> Callable[..., Any] | None:
+  """The fast path for ``cell``, or None (exact type match: subclasses may change the maths)."""
+  entry = _FUSED.get(type(cell))
+  if entry is None or not entry[1](cell):
+    return None
+  return entry[0]
