@@ -1,0 +1,180 @@
+"""``rnnlab_pydoc_prose``: an embedded English corpus built offline from CPython's docs.
+
+Real English prose that every Python installation carries, so the default language
+model trains on a fresh machine with no download:
+
+* ``topics``: the rendered language-reference pages in ``pydoc_data.topics`` (what
+  ``help("for")`` prints), one document per topic (~0.35 MB of prose);
+* ``full`` (default): those pages plus the docstrings of the pure-Python standard
+  library, one document per module (~1.5 MB of prose in total, see the README).
+
+Each document goes through ``prose_cleaning.clean_to_prose`` (code, grammar and tables
+dropped; one paragraph per line; ASCII). The split is by document and fixed: a
+document's id (``topic/<name>`` or ``module/<dotted.name>``) is hashed with MD5 and
+bucket ``hash % 100`` goes to train (0-89), valid (90-94) or test (95-99), so it does
+not depend on the order or the number of documents.
+
+The text depends on the Python version that builds it (its docs change between
+releases); the builder records ``sys.version`` in each example's ``source`` feature.
+Preparing takes a few seconds and writes ``array_record`` files under ``data_dir``
+(default ``~/tensorflow_datasets``); read it back with ``tfds.data_source``.
+"""
+import ast
+import dataclasses
+import hashlib
+import os
+import sys
+import sysconfig
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import tensorflow_datasets as tfds
+
+from rnnlab.data import prose_cleaning
+
+NAME = "rnnlab_pydoc_prose"
+SPLIT_NAMES = ("train", "valid", "test")
+_SPLIT_BOUNDS = (90, 95)  # bucket < 90 -> train, < 95 -> valid, else test
+_MIN_DOCUMENT_CHARS = 200
+# Standard-library folders that are tests, vendored copies or third-party code.
+_SKIPPED_DIRS = frozenset({
+    "test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__",
+    "lib2to3", "ensurepip", "turtledemo", "config-3.11-x86_64-linux-gnu"})
+
+
+def split_of(document_id: str) -> str:
+  """Returns 'train', 'valid' or 'test' for a document id (fixed MD5 bucket)."""
+  bucket = int(hashlib.md5(document_id.encode("utf-8")).hexdigest(), 16) % 100
+  if bucket < _SPLIT_BOUNDS[0]:
+    return "train"
+  return "valid" if bucket < _SPLIT_BOUNDS[1] else "test"
+
+
+def topic_documents() -> List[Tuple[str, str]]:
+  """(id, prose) for each ``pydoc_data.topics`` page, sorted by id."""
+  from pydoc_data import topics  # pylint: disable=import-outside-toplevel
+  documents = []
+  for name in sorted(topics.topics):
+    prose = prose_cleaning.clean_to_prose(topics.topics[name])
+    if len(prose) >= _MIN_DOCUMENT_CHARS:
+      documents.append((f"topic/{name}", prose))
+  return documents
+
+
+def _module_name(root: str, path: str) -> str:
+  relative = os.path.relpath(path, root)[:-len(".py")]
+  parts = relative.split(os.sep)
+  if parts[-1] == "__init__":
+    parts = parts[:-1]
+  return ".".join(parts)
+
+
+def _module_docstrings(source: str) -> List[str]:
+  """Docstrings of a module, its classes and functions, in source order."""
+  tree = ast.parse(source)
+  docs = []
+  for node in ast.walk(tree):
+    if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+      doc = ast.get_docstring(node, clean=True)
+      if doc:
+        docs.append(doc)
+  return docs
+
+
+def stdlib_documents(stdlib_dir: Optional[str] = None) -> List[Tuple[str, str]]:
+  """(id, prose) for each pure-Python standard-library module, sorted by id.
+
+  Args:
+    stdlib_dir: the standard library folder; default ``sysconfig``'s ``stdlib`` path.
+  """
+  root = stdlib_dir or sysconfig.get_paths()["stdlib"]
+  documents = []
+  for folder, dirs, files in os.walk(root):
+    dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("config-"))
+    for file_name in sorted(files):
+      if not file_name.endswith(".py"):
+        continue
+      path = os.path.join(folder, file_name)
+      try:
+        with open(path, encoding="utf-8") as f:
+          docs = _module_docstrings(f.read())
+      except (SyntaxError, UnicodeDecodeError):
+        continue  # a few stdlib files are deliberately invalid or not UTF-8
+      paragraphs = [p for p in (prose_cleaning.clean_to_prose(d) for d in docs) if p]
+      prose = "\n".join(paragraphs)
+      if len(prose) >= _MIN_DOCUMENT_CHARS:
+        documents.append((f"module/{_module_name(root, path)}", prose))
+  return sorted(documents)
+
+
+@dataclasses.dataclass
+class PydocProseConfig(tfds.core.BuilderConfig):
+  """Which documentation sources go into the corpus."""
+  include_stdlib_docstrings: bool = True
+
+
+class RnnlabPydocProse(tfds.core.GeneratorBasedBuilder):
+  """English prose from CPython's own documentation, generated offline."""
+
+  VERSION = tfds.core.Version("1.0.0")
+  RELEASE_NOTES = {"1.0.0": "First version."}
+  BUILDER_CONFIGS = [
+      PydocProseConfig(
+          name="full", include_stdlib_docstrings=True,
+          description="pydoc_data.topics pages + standard-library docstrings."),
+      PydocProseConfig(
+          name="topics", include_stdlib_docstrings=False,
+          description="pydoc_data.topics pages only."),
+  ]
+  DEFAULT_CONFIG_NAME = "full"
+
+  def _info(self) -> tfds.core.DatasetInfo:
+    return self.dataset_info_from_configs(
+        description=__doc__,
+        features=tfds.features.FeaturesDict({
+            "id": tfds.features.Text(),
+            "text": tfds.features.Text(),
+            "source": tfds.features.Text(),
+        }),
+        supervised_keys=None,
+        homepage="https://docs.python.org/3/",
+    )
+
+  def _documents(self) -> List[Tuple[str, str]]:
+    documents = topic_documents()
+    if self.builder_config.include_stdlib_docstrings:
+      documents += stdlib_documents()
+    return documents
+
+  def _split_generators(self, dl_manager: tfds.download.DownloadManager):
+    del dl_manager  # nothing to download: the text ships with Python
+    by_split: Dict[str, List[Tuple[str, str]]] = {s: [] for s in SPLIT_NAMES}
+    for document_id, text in self._documents():
+      by_split[split_of(document_id)].append((document_id, text))
+    return {split: self._generate_examples(docs) for split, docs in by_split.items()}
+
+  def _generate_examples(self, documents: List[Tuple[str, str]]) -> Iterator:
+    source = f"CPython {sys.version.split()[0]}"
+    for document_id, text in documents:
+      yield document_id, {"id": document_id, "text": text, "source": source}
+
+
+def prepare(data_dir: Optional[str] = None, config: str = "full") -> tfds.core.DatasetBuilder:
+  """Builds ``rnnlab_pydoc_prose/<config>`` under ``data_dir`` if not yet there.
+
+  Args:
+    data_dir: TFDS data folder; default TFDS's own (``~/tensorflow_datasets`` or
+      ``$TFDS_DATA_DIR``).
+    config: ``'full'`` or ``'topics'``.
+
+  Returns:
+    The prepared builder.
+  """
+  names = [c.name for c in RnnlabPydocProse.BUILDER_CONFIGS]
+  if config not in names:
+    raise ValueError(f"Unknown {NAME} config {config!r}; allowed: {names}.")
+  builder = RnnlabPydocProse(config=config, data_dir=data_dir,
+                             file_format=tfds.core.FileFormat.ARRAY_RECORD)
+  if not builder.is_prepared():
+    builder.download_and_prepare(
+        file_format=tfds.core.FileFormat.ARRAY_RECORD)
+  return builder
