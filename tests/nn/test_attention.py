@@ -1,0 +1,108 @@
+"""Attention: NumPy oracles from the paper equations, masking, caching, Linen == pure."""
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from rnnlab.nn import attention
+from tests.conftest import FLOAT32_TOL
+
+B, S, Q, K, A = 3, 5, 4, 6, 7
+LENGTHS = np.array([5, 2, 3])
+
+
+def _inputs(seed=0):
+  rng = np.random.default_rng(seed)
+  query = rng.normal(size=(B, Q)).astype(np.float32)
+  keys = rng.normal(size=(B, S, K)).astype(np.float32)
+  mask = np.arange(S)[None, :] < LENGTHS[:, None]
+  return query, keys, mask
+
+
+def _softmax_oracle(scores, mask):
+  out = np.zeros_like(scores)
+  for b in range(scores.shape[0]):
+    e = np.exp(scores[b, mask[b]] - scores[b, mask[b]].max())
+    out[b, mask[b]] = e / e.sum()
+  return out
+
+
+def test_additive_matches_bahdanau_equation(key):
+  query, keys, mask = _inputs()
+  params = attention.init_additive(key, Q, K, A)
+  p = jax.tree.map(np.asarray, params)
+  scores = np.array([[p["v"] @ np.tanh(query[b] @ p["w_query"] + keys[b, s] @ p["w_key"] + p["bias"])
+                      for s in range(S)] for b in range(B)])
+  weights = _softmax_oracle(scores, mask)
+  context, got = attention.additive_attention(params, query, keys, keys, mask)
+  np.testing.assert_allclose(got, weights, **FLOAT32_TOL)
+  np.testing.assert_allclose(context, np.einsum("bs,bsd->bd", weights, keys), **FLOAT32_TOL)
+
+
+def test_dot_and_general_match_luong_equations(key):
+  query, keys, mask = _inputs()
+  params = attention.init_general(key, Q, K)
+  w = np.asarray(params["w"])
+  scores = np.einsum("bq,bsq->bs", query, keys @ w)
+  context, weights = attention.general_attention(params, query, keys, keys, mask)
+  np.testing.assert_allclose(weights, _softmax_oracle(scores, mask), **FLOAT32_TOL)
+  np.testing.assert_allclose(context, np.einsum("bs,bsd->bd", weights, keys), **FLOAT32_TOL)
+  square_keys = keys[..., :Q]
+  _, dot_weights = attention.dot_attention(query, square_keys, keys, mask)
+  np.testing.assert_allclose(dot_weights, _softmax_oracle(np.einsum("bq,bsq->bs", query, square_keys), mask),
+                             **FLOAT32_TOL)
+
+
+@pytest.mark.parametrize("kind", attention.KINDS)
+def test_padding_is_ignored_and_cached_keys_agree(kind, key):
+  query, keys, mask = _inputs()
+  keys = keys[..., :Q] if kind == "dot" else keys
+  params = attention.init_attention(kind, key, Q, keys.shape[-1], A)
+  projected = attention.project_keys(kind, params, keys)
+  context, weights = attention.attend(kind, params, query, projected, keys, mask)
+  assert np.all(np.asarray(weights)[~mask] == 0.0)
+  np.testing.assert_allclose(np.asarray(weights).sum(-1), 1.0, **FLOAT32_TOL)
+  garbage = np.where(mask[..., None], keys, 1e3).astype(np.float32)
+  context2, weights2 = attention.attend(kind, params, query,
+                                        attention.project_keys(kind, params, garbage), garbage, mask)
+  np.testing.assert_allclose(context2, context, **FLOAT32_TOL)
+  np.testing.assert_allclose(weights2, weights, **FLOAT32_TOL)
+
+
+def test_empty_source_row_gives_zeros_not_nan(key):
+  query, keys, _ = _inputs()
+  mask = np.zeros((B, S), bool)
+  mask[0, :2] = True
+  params = attention.init_additive(key, Q, K, A)
+  context, weights = attention.additive_attention(params, query, keys, keys, mask)
+  assert np.all(np.asarray(weights)[1:] == 0.0) and np.all(np.asarray(context)[1:] == 0.0)
+  grad = jax.grad(lambda q: attention.additive_attention(params, q, keys, keys, mask)[0].sum())(query)
+  assert np.all(np.isfinite(grad))
+
+
+def test_linen_modules_equal_pure_functions(key):
+  query, keys, mask = _inputs()
+  module = attention.AdditiveAttention(attention_size=A)
+  variables = module.init(key, query, keys, keys, mask)
+  got = module.apply(variables, query, keys, keys, mask)
+  want = attention.additive_attention(variables["params"]["attention"], query, keys, keys, mask)
+  np.testing.assert_allclose(got[0], want[0], **FLOAT32_TOL)
+  module = attention.GeneralAttention()
+  variables = module.init(key, query, keys, keys, mask)
+  assert variables["params"]["attention"]["w"].shape == (K, Q)
+  got = module.apply(variables, query, keys, keys, mask)
+  want = attention.general_attention(variables["params"]["attention"], query, keys, keys, mask)
+  np.testing.assert_allclose(got[1], want[1], **FLOAT32_TOL)
+  assert attention.DotAttention().init(key, query, keys[..., :Q], keys, mask) == {}
+
+
+def test_bad_arguments(key):
+  query, keys, mask = _inputs()
+  with pytest.raises(ValueError, match="query size == key size; got 4 and 6"):
+    attention.dot_attention(query, keys, keys, mask)
+  with pytest.raises(ValueError, match="unknown attention kind 'cosine'"):
+    attention.init_attention("cosine", key, Q, K, A)
+  with pytest.raises(ValueError, match="attention_size=0"):
+    attention.init_additive(key, Q, K, 0)
+  with pytest.raises(ValueError, match="query size == key size"):
+    attention.init_attention("dot", key, Q, K, A)
