@@ -1,0 +1,77 @@
+"""Run outputs: ``metrics.jsonl`` (one JSON object per line) and TensorBoard event files.
+
+Each line of ``metrics.jsonl`` is ``{"step": int, "split": str, <metric>: float, ...}``;
+``split`` is ``train`` (one line per step: loss, pre-clip ``grad_norm``, ``learning_rate``,
+the task's metrics, and ``steps_per_sec`` on logging steps), ``eval`` (one line per
+evaluation) or ``final`` (the task's end-of-run report). TensorBoard gets the same values
+as ``<split>/<metric>`` scalars (written by tensorboardX, no TensorFlow needed).
+"""
+import json
+import math
+import os
+from typing import Any, Iterator, Mapping
+
+import tensorboardX
+
+METRICS_FILE = "metrics.jsonl"
+TENSORBOARD_DIR = "tensorboard"
+
+
+def _json_value(value: Any) -> Any:
+  value = float(value)
+  return value if math.isfinite(value) else repr(value)  # JSON has no NaN/Inf
+
+
+def read_metrics(path: str) -> Iterator[dict[str, Any]]:
+  """Yields the records of a ``metrics.jsonl`` file, skipping a torn last line."""
+  if not os.path.exists(path):
+    return
+  with open(path) as f:
+    for line in f:
+      try:
+        yield json.loads(line)
+      except json.JSONDecodeError:
+        continue  # a line cut short by a killed process
+
+
+def truncate_after(path: str, step: int) -> None:
+  """Drops records with ``step > step`` (written after the checkpoint being resumed)."""
+  if not os.path.exists(path):
+    return
+  kept = [r for r in read_metrics(path) if r["step"] <= step]
+  tmp = path + ".tmp"
+  with open(tmp, "w") as f:
+    for record in kept:
+      f.write(json.dumps(record) + "\n")
+  os.replace(tmp, path)
+
+
+class MetricWriter:
+  """Appends metric records to ``<workdir>/metrics.jsonl`` and TensorBoard.
+
+  ``resume_step``: the step training restarts from; TensorBoard events after it from an
+  earlier, interrupted run are purged so curves do not double back.
+  """
+
+  def __init__(self, workdir: str, *, resume_step: int = 0):
+    self.path = os.path.join(workdir, METRICS_FILE)
+    truncate_after(self.path, resume_step)
+    self._file = open(self.path, "a")
+    self._tb = tensorboardX.SummaryWriter(
+        os.path.join(workdir, TENSORBOARD_DIR),
+        purge_step=resume_step + 1 if resume_step else None)
+
+  def write(self, step: int, split: str, metrics: Mapping[str, Any]) -> None:
+    record = {"step": int(step), "split": split}
+    record.update({name: _json_value(value) for name, value in metrics.items()})
+    self._file.write(json.dumps(record) + "\n")
+    for name, value in metrics.items():
+      self._tb.add_scalar(f"{split}/{name}", float(value), global_step=int(step))
+
+  def flush(self) -> None:
+    self._file.flush()
+    self._tb.flush()
+
+  def close(self) -> None:
+    self._file.close()
+    self._tb.close()

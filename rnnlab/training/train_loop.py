@@ -1,0 +1,242 @@
+"""``train_and_evaluate(config, workdir)``: the one training loop every task runs through.
+
+Reading order: validate the config -> build task, model, optimizer, data -> restore the
+latest checkpoint if the workdir has one -> loop: next batch, jitted train step, (every
+``log_every``) metrics to the files and a progress line, (every ``eval_every``) eval,
+(every ``checkpoint_every``, at each new best eval and at the end) a checkpoint -> the
+task's final report.
+
+Robustness: SIGTERM makes the loop save a checkpoint at the current step and return; a
+non-finite loss raises :class:`NonFiniteLossError` naming the first bad step, before any
+checkpoint of the diverged parameters is written.
+"""
+import json
+import math
+import os
+import signal
+from typing import Any
+
+from absl import logging
+import jax
+import ml_collections
+import numpy as np
+
+from rnnlab import config_validation
+from rnnlab.tasks import registry
+from rnnlab.training import checkpoints
+from rnnlab.training import log_filters
+from rnnlab.training import metric_writers
+from rnnlab.training import optimizers
+from rnnlab.training import progress as progress_lib
+from rnnlab.training import sharding
+from rnnlab.training import steps
+from rnnlab.training.train_state import TrainState
+
+CONFIG_FILE = "config.json"
+FINAL_METRICS_FILE = "final_metrics.json"  # written only when a run completes
+
+
+class NonFiniteLossError(FloatingPointError):
+  """The training loss became NaN or Inf."""
+
+
+class _SigtermFlag:
+  """Records SIGTERM instead of dying, while installed (main thread only)."""
+
+  def __init__(self):
+    self.received = False
+    self._previous = None
+
+  def __enter__(self):
+    try:
+      self._previous = signal.signal(signal.SIGTERM, self._handle)
+    except ValueError:  # not the main thread (e.g. inside a Ray worker thread)
+      self._previous = None
+    return self
+
+  def _handle(self, signum, frame):
+    del signum, frame
+    self.received = True
+
+  def __exit__(self, *exc):
+    if self._previous is not None:
+      signal.signal(signal.SIGTERM, self._previous)
+
+
+def _evaluate(task, config, eval_step, params, mesh, batch_size: int) -> dict[str, float]:
+  """Averages ``task.eval_step`` sums over the whole validation set."""
+  local_batch_size = batch_size // jax.process_count()
+  carry = sharding.replicate(task.initial_carry(config, batch_size=batch_size), mesh)
+  totals = None
+  for batch in task.eval_batches(config, batch_size=local_batch_size):
+    sums, carry = eval_step(params, sharding.shard_batch(batch, mesh), carry)
+    totals = sums if totals is None else jax.tree.map(lambda a, b: a + b, totals, sums)
+  if totals is None:
+    raise ValueError(f"task {task.name!r} yielded no eval batches")
+  totals = jax.device_get(totals)
+  averages = {name: float(total) / float(count) for name, (total, count) in totals.items()}
+  return task.finalize_eval_metrics(averages)
+
+
+def _write_json(path: str, value: Any) -> None:
+  tmp = path + ".tmp"
+  with open(tmp, "w") as f:
+    json.dump(value, f, indent=2, sort_keys=True)
+  os.replace(tmp, path)
+
+
+def _best_eval(metrics_path: str, name: str, mode: str) -> float | None:
+  values = [r[name] for r in metric_writers.read_metrics(metrics_path)
+            if r["split"] == "eval" and isinstance(r.get(name), float)]
+  if not values:
+    return None
+  return min(values) if mode == "min" else max(values)
+
+
+def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[str, Any]:
+  """Trains ``config.task`` for ``config.train.num_steps`` steps, resuming from ``workdir``.
+
+  Args:
+    config: a full config (see ``rnnlab.training.base_config``); validated first.
+    workdir: the run directory; holds ``config.json``, ``metrics.jsonl``, ``tensorboard/``,
+      ``checkpoints/`` and, once finished, ``final_metrics.json``.
+
+  Returns:
+    ``{"status": "completed" | "preempted", "step": int, "eval": {...}, "final": {...}}``.
+
+  Raises:
+    ValueError: invalid config.
+    NonFiniteLossError: the loss became NaN/Inf (the last good checkpoint is kept).
+  """
+  log_filters.quiet_library_info_logs()
+  config_validation.validate_config(config)
+  task = registry.get_task(config.task)
+  tc = config.train
+  os.makedirs(workdir, exist_ok=True)
+  if jax.process_index() == 0:
+    _write_json(os.path.join(workdir, CONFIG_FILE), config.to_dict())
+
+  mesh = sharding.make_mesh()
+  model = task.build_model(config)
+  tx, schedule = optimizers.make_optimizer(
+      config.optimizer, num_steps=tc.num_steps, steps_per_epoch=task.steps_per_epoch(config))
+  local_batch_size = tc.batch_size // jax.process_count()
+  train_iter = task.train_iterator(config, batch_size=local_batch_size,
+                                   shard_index=jax.process_index(),
+                                   shard_count=jax.process_count())
+  init_key, train_key = jax.random.split(jax.random.key(tc.seed))
+
+  # Initial state from the first batch (peeked: the iterator is put back).
+  start_position = train_iter.get_state()
+  example_batch = next(train_iter)
+  train_iter.set_state(start_position)
+  params = task.init_params(model, config, example_batch, key=init_key)
+  state = TrainState(step=np.int32(0), params=params, opt_state=tx.init(params),
+                     carry=task.initial_carry(config, batch_size=tc.batch_size))
+  state = sharding.replicate(state, mesh)
+
+  ckpt = checkpoints.Checkpointer(
+      os.path.join(workdir, "checkpoints"), keep=tc.keep_checkpoints,
+      best_metric=tc.best_metric, best_mode=tc.best_mode)
+  restored = ckpt.restore_latest(state)
+  if restored is not None:
+    state, data_state = restored
+    train_iter.set_state(data_state)
+    logging.info("resumed from step %d in %s", int(state.step), ckpt.directory)
+  start_step = int(jax.device_get(state.step))
+  writer = metric_writers.MetricWriter(workdir, resume_step=start_step)
+  best = _best_eval(writer.path, tc.best_metric, tc.best_mode) if tc.best_metric else None
+
+  train_step = jax.jit(steps.make_train_step(task, model, tx, schedule), donate_argnums=0)
+  eval_step = jax.jit(steps.make_eval_step(task, model))
+  eval_batch_size = tc.eval_batch_size or tc.batch_size
+  progress = progress_lib.Progress(start_step, tc.num_steps)
+  pending: list[tuple[int, Any]] = []  # (step, device metrics) not yet written
+  eval_metrics: dict[str, float] = {}
+
+  def flush(step: int) -> None:
+    """Writes pending per-step metrics; stops on a non-finite loss; logs progress."""
+    host = jax.device_get([m for _, m in pending])
+    for (s, _), metrics in zip(pending, host):
+      loss = float(metrics["loss"])
+      if not math.isfinite(loss):
+        writer.write(s, "train", metrics)
+        writer.flush()
+        ckpt.wait_until_finished()
+        raise NonFiniteLossError(
+            f"training loss is {loss} at step {s}; stopping. The last good checkpoint "
+            f"(step {ckpt.latest_step()}) is kept in {ckpt.directory}; lower the learning "
+            "rate or clip gradients (config.optimizer.clip) and rerun.")
+    log_line = step % tc.log_every == 0 or step == tc.num_steps
+    rate = progress.steps_per_sec(step) if log_line else None
+    for (s, _), metrics in zip(pending, host):
+      if s == step and rate is not None:
+        metrics = dict(metrics, steps_per_sec=rate)
+      writer.write(s, "train", metrics)
+    writer.flush()
+    if host and log_line:
+      window = {name: float(np.mean([m[name] for m in host])) for name in host[-1]}
+      window["grad_norm_max"] = float(np.max([m["grad_norm"] for m in host]))
+      logging.info(progress.line(step, rate, window))
+    pending.clear()
+
+  status = "completed"
+  with _SigtermFlag() as sigterm:
+    step = start_step
+    while step < tc.num_steps:
+      batch = sharding.shard_batch(next(train_iter), mesh)
+      state, metrics = train_step(state, batch, key=train_key)
+      step += 1
+      pending.append((step, metrics))
+      last = step == tc.num_steps
+      do_eval = step % tc.eval_every == 0 or last
+      do_checkpoint = step % tc.checkpoint_every == 0 or last or sigterm.received
+      if step % tc.log_every == 0 or do_eval or do_checkpoint:
+        flush(step)  # before eval/checkpoint: never save parameters of a diverged step
+      checkpoint_metrics = None
+      if do_eval:
+        eval_metrics = _evaluate(task, config, eval_step, state.params, mesh, eval_batch_size)
+        writer.write(step, "eval", eval_metrics)
+        writer.flush()
+        logging.info("eval at step %d: %s", step,
+                     " ".join(f"{k} {v:.6g}" for k, v in eval_metrics.items()))
+        if tc.best_metric:
+          if tc.best_metric not in eval_metrics:
+            raise ValueError(f"config.train.best_metric={tc.best_metric!r} is not an eval "
+                             f"metric of task {task.name!r}; available: "
+                             f"{sorted(eval_metrics)}")
+          value = eval_metrics[tc.best_metric]
+          improved = best is None or (value < best if tc.best_mode == "min" else value > best)
+          if improved:
+            best = value
+            do_checkpoint = True
+          checkpoint_metrics = {tc.best_metric: value}
+      if do_checkpoint:
+        ckpt.save(state, train_iter.get_state(), metrics=checkpoint_metrics)
+      if sigterm.received and not last:
+        logging.warning("SIGTERM received: saved a checkpoint at step %d in %s and stopping; "
+                        "run the same command again to resume", step, ckpt.directory)
+        status = "preempted"
+        break
+  ckpt.wait_until_finished()
+  final_path = os.path.join(workdir, FINAL_METRICS_FILE)
+  if status == "completed" and start_step == tc.num_steps and os.path.exists(final_path):
+    logging.info("%s has already finished (%s)", workdir, final_path)
+    writer.close()
+    ckpt.close()
+    with open(final_path) as f:
+      return json.load(f)
+  if status == "completed" and not eval_metrics:  # resumed at the last step
+    eval_metrics = _evaluate(task, config, eval_step, state.params, mesh, eval_batch_size)
+
+  result = {"status": status, "step": step, "eval": eval_metrics, "final": {}}
+  if status == "completed":
+    final = task.final_report(config, model, state.params, workdir)
+    if final:
+      writer.write(step, "final", final)
+    result["final"] = final
+    if jax.process_index() == 0:
+      _write_json(final_path, result)
+  writer.close()
+  ckpt.close()
+  return result
