@@ -1,18 +1,21 @@
 """``rnnlab_pydoc_prose``: an embedded English corpus built offline from CPython's docs.
 
 Real English prose that every Python installation carries, so the default language
-model trains on a fresh machine with no download:
+model trains on a fresh machine with no download. Documents:
 
-* ``topics``: the rendered language-reference pages in ``pydoc_data.topics`` (what
-  ``help("for")`` prints), one document per topic (~0.35 MB of prose);
-* ``full`` (default): those pages plus the docstrings of the pure-Python standard
-  library, one document per module (~1.5 MB of prose in total, see the README).
+* the rendered language-reference pages in ``pydoc_data.topics`` (what ``help("for")``
+  prints), one document per topic (``topic/<name>``), and
+* the docstrings of the pure-Python standard library (modules, classes, functions in
+  source order), one document per module (``module/<dotted.name>``).
 
 Each document goes through ``prose_cleaning.clean_to_prose`` (code, grammar and tables
 dropped; one paragraph per line; ASCII). The split is by document and fixed: a
-document's id (``topic/<name>`` or ``module/<dotted.name>``) is hashed with MD5 and
-bucket ``hash % 100`` goes to train (0-89), valid (90-94) or test (95-99), so it does
-not depend on the order or the number of documents.
+document's id is hashed with MD5 and bucket ``hash % 100`` goes to train (0-89), valid
+(90-94) or test (95-99), so it does not depend on the order or the number of
+documents. The reference pages repeat each other (``compound`` holds ``if``, ``for``,
+...) and some docstrings are copied between modules, so a paragraph of 40 or more
+characters is kept only where it first occurs, going through train, valid, test in that
+order (by id within a split): no long paragraph is in two splits.
 
 The text depends on the Python version that builds it (its docs change between
 releases); the builder records ``sys.version`` in each example's ``source`` feature.
@@ -20,7 +23,6 @@ Preparing takes a few seconds and writes ``array_record`` files under ``data_dir
 (default ``~/tensorflow_datasets``); read it back with ``tfds.data_source``.
 """
 import ast
-import dataclasses
 import hashlib
 import os
 import sys
@@ -35,6 +37,7 @@ NAME = "rnnlab_pydoc_prose"
 SPLIT_NAMES = ("train", "valid", "test")
 _SPLIT_BOUNDS = (90, 95)  # bucket < 90 -> train, < 95 -> valid, else test
 _MIN_DOCUMENT_CHARS = 200
+_MIN_DEDUP_CHARS = 40  # shorter lines ("Examples:", titles) may repeat
 # Standard-library folders that are tests, vendored copies or third-party code.
 _SKIPPED_DIRS = frozenset({
     "test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__",
@@ -106,10 +109,32 @@ def stdlib_documents(stdlib_dir: Optional[str] = None) -> List[Tuple[str, str]]:
   return sorted(documents)
 
 
-@dataclasses.dataclass
-class PydocProseConfig(tfds.core.BuilderConfig):
-  """Which documentation sources go into the corpus."""
-  include_stdlib_docstrings: bool = True
+def split_documents(documents: List[Tuple[str, str]]) -> Dict[str, List[Tuple[str, str]]]:
+  """Assigns (id, text) documents to splits and drops repeated long paragraphs.
+
+  Returns:
+    split name -> (id, text) sorted by id; a document left under
+    ``_MIN_DOCUMENT_CHARS`` after de-duplication is dropped.
+  """
+  by_split: Dict[str, List[Tuple[str, str]]] = {s: [] for s in SPLIT_NAMES}
+  for document_id, text in sorted(documents):
+    by_split[split_of(document_id)].append((document_id, text))
+  seen = set()
+  for split in SPLIT_NAMES:
+    kept_documents = []
+    for document_id, text in by_split[split]:
+      kept = []
+      for line in text.split("\n"):
+        if len(line) >= _MIN_DEDUP_CHARS:
+          if line in seen:
+            continue
+          seen.add(line)
+        kept.append(line)
+      text = "\n".join(kept)
+      if len(text) >= _MIN_DOCUMENT_CHARS:
+        kept_documents.append((document_id, text))
+    by_split[split] = kept_documents
+  return by_split
 
 
 class RnnlabPydocProse(tfds.core.GeneratorBasedBuilder):
@@ -117,15 +142,6 @@ class RnnlabPydocProse(tfds.core.GeneratorBasedBuilder):
 
   VERSION = tfds.core.Version("1.0.0")
   RELEASE_NOTES = {"1.0.0": "First version."}
-  BUILDER_CONFIGS = [
-      PydocProseConfig(
-          name="full", include_stdlib_docstrings=True,
-          description="pydoc_data.topics pages + standard-library docstrings."),
-      PydocProseConfig(
-          name="topics", include_stdlib_docstrings=False,
-          description="pydoc_data.topics pages only."),
-  ]
-  DEFAULT_CONFIG_NAME = "full"
 
   def _info(self) -> tfds.core.DatasetInfo:
     return self.dataset_info_from_configs(
@@ -139,17 +155,9 @@ class RnnlabPydocProse(tfds.core.GeneratorBasedBuilder):
         homepage="https://docs.python.org/3/",
     )
 
-  def _documents(self) -> List[Tuple[str, str]]:
-    documents = topic_documents()
-    if self.builder_config.include_stdlib_docstrings:
-      documents += stdlib_documents()
-    return documents
-
   def _split_generators(self, dl_manager: tfds.download.DownloadManager):
     del dl_manager  # nothing to download: the text ships with Python
-    by_split: Dict[str, List[Tuple[str, str]]] = {s: [] for s in SPLIT_NAMES}
-    for document_id, text in self._documents():
-      by_split[split_of(document_id)].append((document_id, text))
+    by_split = split_documents(topic_documents() + stdlib_documents())
     return {split: self._generate_examples(docs) for split, docs in by_split.items()}
 
   def _generate_examples(self, documents: List[Tuple[str, str]]) -> Iterator:
@@ -158,22 +166,17 @@ class RnnlabPydocProse(tfds.core.GeneratorBasedBuilder):
       yield document_id, {"id": document_id, "text": text, "source": source}
 
 
-def prepare(data_dir: Optional[str] = None, config: str = "full") -> tfds.core.DatasetBuilder:
-  """Builds ``rnnlab_pydoc_prose/<config>`` under ``data_dir`` if not yet there.
+def prepare(data_dir: Optional[str] = None) -> tfds.core.DatasetBuilder:
+  """Builds ``rnnlab_pydoc_prose`` under ``data_dir`` if not yet there (a few seconds).
 
   Args:
     data_dir: TFDS data folder; default TFDS's own (``~/tensorflow_datasets`` or
       ``$TFDS_DATA_DIR``).
-    config: ``'full'`` or ``'topics'``.
 
   Returns:
     The prepared builder.
   """
-  names = [c.name for c in RnnlabPydocProse.BUILDER_CONFIGS]
-  if config not in names:
-    raise ValueError(f"Unknown {NAME} config {config!r}; allowed: {names}.")
-  builder = RnnlabPydocProse(config=config, data_dir=data_dir,
-                             file_format=tfds.core.FileFormat.ARRAY_RECORD)
+  builder = RnnlabPydocProse(data_dir=data_dir, file_format=tfds.core.FileFormat.ARRAY_RECORD)
   if not builder.is_prepared():
     builder.download_and_prepare(
         file_format=tfds.core.FileFormat.ARRAY_RECORD)

@@ -38,7 +38,7 @@ def prepare_command(name: str, data_dir: Optional[str]) -> str:
 
 def check_prepared(builder: tfds.core.DatasetBuilder) -> None:
   """Raises ValueError (with the prepare command) unless ``builder`` can be read."""
-  name = builder.info.full_name
+  name = builder.info.name
   if not builder.is_prepared():
     raise ValueError(
         f"TFDS dataset {name!r} is not prepared in {builder.data_dir!r}, and rnnlab never "
@@ -63,8 +63,7 @@ def _decode_text(example) -> str:
 
 
 def load_tfds_corpus(name: str, data_dir: Optional[str] = None,
-                     max_documents: Optional[int] = None,
-                     config: Optional[str] = None) -> text_corpus.TextCorpus:
+                     max_documents: Optional[int] = None) -> text_corpus.TextCorpus:
   """Reads a TFDS text dataset as a ``TextCorpus`` (documents decoded lazily).
 
   Args:
@@ -72,7 +71,6 @@ def load_tfds_corpus(name: str, data_dir: Optional[str] = None,
       on first use (a few seconds, no download); public ones must already be prepared.
     data_dir: TFDS data folder (default: TFDS's, ``~/tensorflow_datasets``).
     max_documents: read at most this many documents per split (``None``: all).
-    config: builder config (``'full'``/``'topics'`` for ``rnnlab_pydoc_prose``).
 
   Returns:
     The corpus; a document is one example's ``text`` without its final newline.
@@ -81,16 +79,13 @@ def load_tfds_corpus(name: str, data_dir: Optional[str] = None,
     raise ValueError(f"Unknown TFDS text dataset {name!r}; allowed: {sorted(TFDS_TEXT_DATASETS)}.")
   if max_documents is not None and max_documents < 1:
     raise ValueError(f"max_documents must be >= 1 or None, got {max_documents}.")
-  full_name = f"{name}/{config}" if config else name
   if not _is_mocked():
     if name == pydoc_prose.NAME:
-      pydoc_prose.prepare(data_dir, config=config or pydoc_prose.RnnlabPydocProse.DEFAULT_CONFIG_NAME)
-    elif config is not None:
-      raise ValueError(f"{name!r} takes no config in rnnlab, got {config!r}.")
-    check_prepared(tfds.builder(full_name, data_dir=data_dir))
+      pydoc_prose.prepare(data_dir)
+    check_prepared(tfds.builder(name, data_dir=data_dir))
   split_map = TFDS_TEXT_DATASETS[name]
   splits = {}
   for split, tfds_split in split_map.items():
-    source = tfds.data_source(full_name, split=tfds_split, data_dir=data_dir)
+    source = tfds.data_source(name, split=tfds_split, data_dir=data_dir)
     splits[split] = text_corpus.LazyDocuments(source, _decode_text, limit=max_documents)
-  return text_corpus.TextCorpus(name=full_name, splits=splits)
+  return text_corpus.TextCorpus(name=name, splits=splits)

@@ -1,0 +1,35 @@
+"""Data: TFDS text sources, rnnlab's embedded corpus, tokenizers, batching.
+
+Language-modeling data flows ``load_*`` -> ``TextCorpus`` -> tokenizer -> ``TBPTTBatches``
+(streams) or ``SentenceBatches`` (padded sentences). Task-specific data lives in the
+subpackages ``rnnlab.data.speech`` and ``rnnlab.data.translation``.
+"""
+from rnnlab.data.char_tokenizer import CharTokenizer
+from rnnlab.data.pydoc_prose import RnnlabPydocProse
+from rnnlab.data.resumable_iterator import ResumableIterator
+from rnnlab.data.sentence_batching import SentenceBatches
+from rnnlab.data.sentence_batching import lm_sentences
+from rnnlab.data.tbptt import TBPTTBatches
+from rnnlab.data.text_corpus import SPLITS
+from rnnlab.data.text_corpus import TextCorpus
+from rnnlab.data.text_files import load_text_files
+from rnnlab.data.tfds_text import TFDS_TEXT_DATASETS
+from rnnlab.data.tfds_text import load_tfds_corpus
+from rnnlab.data.tokenizers import Tokenizer
+from rnnlab.data.tokenizers import build_tokenizer
+from rnnlab.data.tokenizers import load_tokenizer
+from rnnlab.data.tokenizers import save_tokenizer
+from rnnlab.data.tokenizers import tokenizer_for
+from rnnlab.data.vocabulary import Vocabulary
+from rnnlab.data.vocabulary import check_vocabulary_matches
+from rnnlab.data.vocabulary import load_vocabulary
+from rnnlab.data.vocabulary import save_vocabulary
+from rnnlab.data.word_tokenizer import WordTokenizer
+
+__all__ = [
+    "CharTokenizer", "RnnlabPydocProse", "ResumableIterator", "SentenceBatches", "SPLITS",
+    "TBPTTBatches", "TFDS_TEXT_DATASETS", "TextCorpus", "Tokenizer", "Vocabulary",
+    "WordTokenizer", "build_tokenizer", "check_vocabulary_matches", "lm_sentences",
+    "load_text_files", "load_tfds_corpus", "load_tokenizer", "load_vocabulary",
+    "save_tokenizer", "save_vocabulary", "tokenizer_for",
+]
