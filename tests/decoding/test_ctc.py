@@ -1,0 +1,128 @@
+"""Tests of CTC greedy and prefix beam search decoding against exact enumeration."""
+import itertools
+
+import jax
+import numpy as np
+import optax
+import pytest
+
+from rnnlab.decoding import ctc
+
+BLANK = 0
+
+
+def _log_softmax(x):
+  x = x - x.max(-1, keepdims=True)
+  return x - np.log(np.exp(x).sum(-1, keepdims=True))
+
+
+def _exact_labelling_log_probs(log_probs):
+  """log P(labelling) for every labelling, summing all V^T alignments (oracle)."""
+  t, v = log_probs.shape
+  totals = {}
+  for path in itertools.product(range(v), repeat=t):
+    labelling = tuple(ctc.collapse_ctc(path, BLANK))
+    lp = sum(log_probs[i, c] for i, c in enumerate(path))
+    totals[labelling] = np.logaddexp(totals.get(labelling, -np.inf), lp)
+  return totals
+
+
+def _optax_log_probs(log_probs, labellings):
+  """log P(labels | log_probs) per labelling from optax.ctc_loss (independent code).
+
+  One batched call with labels padded to T, so it compiles once per shape.
+  """
+  t = log_probs.shape[0]
+  labels = np.zeros((len(labellings), t), np.int32)
+  label_paddings = np.ones((len(labellings), t), np.float32)
+  for i, labelling in enumerate(labellings):
+    labels[i, :len(labelling)] = labelling
+    label_paddings[i, :len(labelling)] = 0.0
+  batch = np.broadcast_to(log_probs[None], (len(labellings),) + log_probs.shape)
+  loss = optax.ctc_loss(batch.astype(np.float32), np.zeros((len(labellings), t), np.float32),
+                        labels, label_paddings, blank_id=BLANK)
+  return -np.asarray(loss, np.float64)
+
+
+def test_collapse():
+  assert ctc.collapse_ctc([1, 1, 0, 1, 2, 2, 0, 0, 3]) == [1, 1, 2, 3]
+  assert ctc.collapse_ctc([0, 0]) == []
+
+
+def test_greedy_respects_lengths():
+  logits = np.full((2, 5, 4), -5.0)
+  for b, path in enumerate([[1, 1, 0, 2, 3], [2, 0, 2, 3, 3]]):
+    logits[b, np.arange(5), path] = 5.0
+  assert ctc.greedy_decode(logits, np.array([5, 3])) == [[1, 2, 3], [2, 2]]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_unbounded_beam_scores_are_exact_probabilities(seed):
+  rng = np.random.default_rng(seed)
+  log_probs = _log_softmax(rng.standard_normal((5, 3)) * 2.0)
+  exact = _exact_labelling_log_probs(log_probs)
+  hyps = ctc.prefix_beam_search(log_probs, beam_width=10_000, prune_log_prob=-np.inf)
+  assert len(hyps) == len(exact)
+  scores = np.array([score for _, score in hyps])
+  np.testing.assert_allclose(scores, [exact[tuple(labels)] for labels, _ in hyps],
+                             rtol=1e-9, atol=1e-9)
+  # optax works in float32: 1e-4 absolute on log-probs of order 1-20.
+  np.testing.assert_allclose(scores, _optax_log_probs(log_probs, [l for l, _ in hyps]),
+                             atol=1e-4)
+  best = max(exact, key=exact.get)
+  assert tuple(hyps[0][0]) == best
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_beam_is_no_worse_than_greedy(seed):
+  rng = np.random.default_rng(seed)
+  log_probs = _log_softmax(rng.standard_normal((12, 5)) * 3.0)
+  greedy = ctc.greedy_decode(log_probs[None])[0]
+  beam = ctc.prefix_beam_search(log_probs, beam_width=8)[0][0]
+  beam_lp, greedy_lp = _optax_log_probs(log_probs, [beam, greedy])
+  assert beam_lp >= greedy_lp - 1e-4
+
+
+def test_beam_finds_labelling_that_greedy_misses():
+  # Classic case: greedy picks blank at every frame, but "1" has more total mass.
+  log_probs = np.log(np.array([[0.4, 0.35, 0.25], [0.4, 0.35, 0.25]]))
+  assert ctc.greedy_decode(log_probs[None])[0] == []
+  assert ctc.prefix_beam_search(log_probs, beam_width=4)[0][0] == [1]
+
+
+def test_lm_fusion_changes_ambiguous_decision_and_zero_weight_is_no_lm():
+  # Acoustics slightly prefer label 1 over 2; a bigram LM strongly prefers 2 at the start.
+  log_probs = np.log(np.array([[0.05, 0.5, 0.45], [0.9, 0.05, 0.05]]))
+  table = np.log(np.array([[1 / 3, 0.02, 0.98 - 1 / 3],
+                           [1 / 3, 1 / 3, 1 / 3],
+                           [1 / 3, 1 / 3, 1 / 3]]))
+  lm = ctc.ngram_table_lm(table)
+  assert ctc.prefix_beam_search(log_probs, beam_width=4)[0][0] == [1]
+  assert ctc.prefix_beam_search(log_probs, beam_width=4, lm=lm, lm_weight=0.0)[0][0] == [1]
+  assert ctc.prefix_beam_search(log_probs, beam_width=4, lm=lm, lm_weight=1.0)[0][0] == [2]
+
+
+def test_ngram_table_context():
+  table = np.arange(27, dtype=np.float64).reshape(3, 3, 3)
+  lm = ctc.ngram_table_lm(table)
+  np.testing.assert_array_equal(lm(()), table[0, 0])
+  np.testing.assert_array_equal(lm((2,)), table[0, 2])
+  np.testing.assert_array_equal(lm((1, 2, 1)), table[2, 1])
+  with pytest.raises(ValueError, match="n-gram"):
+    ctc.ngram_table_lm(np.zeros((3, 4)))
+
+
+def test_beam_decode_batch_and_bad_input():
+  rng = np.random.default_rng(3)
+  log_probs = _log_softmax(rng.standard_normal((2, 6, 4)) * 3.0)
+  out = ctc.beam_decode(log_probs, np.array([6, 4]), beam_width=4)
+  assert out[1] == ctc.prefix_beam_search(log_probs[1, :4], beam_width=4)[0][0]
+  with pytest.raises(ValueError, match=r"\[T, V\]"):
+    ctc.prefix_beam_search(log_probs)
+  with pytest.raises(ValueError, match="beam_width"):
+    ctc.prefix_beam_search(log_probs[0], beam_width=0)
+
+
+def test_greedy_on_jax_arrays():
+  logits = jax.numpy.asarray(np.eye(3)[[1, 0, 2]][None] * 4.0)
+  assert ctc.greedy_decode(logits) == [[1, 2]]
