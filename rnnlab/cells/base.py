@@ -82,9 +82,14 @@ class RecurrentCell:
                                          self.init_scale)
 
   # ---- state --------------------------------------------------------------------
+  @property
+  def state_dtype(self):
+    """float32, or float64 for a float64 cell: the state is never narrower than float32."""
+    return jnp.promote_types(STATE_DTYPE, self.dtype)
+
   def initial_state(self, batch_shape: tuple[int, ...] = ()) -> Any:
-    """Zero state ``[*batch_shape, H]`` (float32)."""
-    return jnp.zeros((*batch_shape, self.hidden_size), STATE_DTYPE)
+    """Zero state ``[*batch_shape, H]`` (``state_dtype``)."""
+    return jnp.zeros((*batch_shape, self.hidden_size), self.state_dtype)
 
   def output(self, state: Any) -> jax.Array:
     """The hidden output ``h [..., H]`` held in ``state``."""
@@ -105,11 +110,11 @@ class RecurrentCell:
     """Time-parallel input projection ``x @ w_x + b``: ``[..., D] -> [..., G]`` (compute dtype)."""
     self.check_input(params, xs)
     w_x = params["w_x"].astype(self.dtype)
-    return xs.astype(self.dtype) @ w_x + params["b"].astype(self.dtype)
+    return xs.astype(self.dtype) @ w_x + expand_to(params["b"].astype(self.dtype), xs.ndim)
 
   def recurrent_matmul(self, params: dict, h: jax.Array, name: str = "w_h") -> jax.Array:
-    """``h @ w_h`` in the compute dtype, returned as float32 for the gate arithmetic."""
-    return (h.astype(self.dtype) @ params[name].astype(self.dtype)).astype(STATE_DTYPE)
+    """``h @ w_h`` in the compute dtype, returned in ``state_dtype`` for the gate arithmetic."""
+    return (h.astype(self.dtype) @ params[name].astype(self.dtype)).astype(self.state_dtype)
 
   def step(self, params: dict, state: Any, gx_t: jax.Array) -> tuple[Any, jax.Array]:
     raise NotImplementedError
@@ -117,6 +122,11 @@ class RecurrentCell:
   def __call__(self, params: dict, state: Any, x_t: jax.Array) -> tuple[Any, jax.Array]:
     """One step on raw input ``x_t [..., D]``: ``project`` then ``step``."""
     return self.step(params, state, self.project(params, x_t))
+
+
+def expand_to(vec: jax.Array, ndim: int) -> jax.Array:
+  """``[F]`` -> ``[1, ..., 1, F]`` with ``ndim`` axes (explicit broadcasting; rank promotion raises)."""
+  return vec.reshape((1,) * (ndim - 1) + vec.shape)
 
 
 def split_gates(z: jax.Array, num_gates: int) -> list[jax.Array]:

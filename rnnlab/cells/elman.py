@@ -12,7 +12,7 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 
-from rnnlab.cells.base import STATE_DTYPE, RecurrentCell
+from rnnlab.cells.base import RecurrentCell
 
 ACTIVATIONS = {"tanh": jnp.tanh, "relu": jax.nn.relu}
 
@@ -39,6 +39,6 @@ class Elman(RecurrentCell):
 
   def step(self, params, state, gx_t):
     """``state [..., H]``, ``gx_t [..., H]`` -> ``(h, h)``."""
-    pre = gx_t.astype(STATE_DTYPE) + self.recurrent_matmul(params, state)
+    pre = gx_t.astype(self.state_dtype) + self.recurrent_matmul(params, state)
     h = ACTIVATIONS[self.activation](pre)
     return h, h.astype(self.dtype)

@@ -15,7 +15,7 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 
-from rnnlab.cells.base import STATE_DTYPE, RecurrentCell, split_gates
+from rnnlab.cells.base import RecurrentCell, expand_to, split_gates
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,14 +38,15 @@ class GRU(RecurrentCell):
   def project(self, params, xs):
     """``x @ w_x + b_x``: ``[..., D] -> [..., 3H]``."""
     self.check_input(params, xs)
-    return xs.astype(self.dtype) @ params["w_x"].astype(self.dtype) + params["b_x"].astype(self.dtype)
+    b_x = expand_to(params["b_x"].astype(self.dtype), xs.ndim)
+    return xs.astype(self.dtype) @ params["w_x"].astype(self.dtype) + b_x
 
   def step(self, params, state, gx_t):
     """``state [..., H]``, ``gx_t [..., 3H]`` -> ``(h', h')``."""
     h = state
     hid = self.hidden_size
-    gx_r, gx_z, gx_n = split_gates(gx_t.astype(STATE_DTYPE), 3)
-    b_h = params["b_h"].astype(STATE_DTYPE)
+    gx_r, gx_z, gx_n = split_gates(gx_t.astype(self.state_dtype), 3)
+    b_h = expand_to(params["b_h"].astype(self.state_dtype), h.ndim)
     w_h = params["w_h"].astype(self.dtype)
     if self.reset_after:
       gh_r, gh_z, gh_n = split_gates(self.recurrent_matmul(params, h) + b_h, 3)
@@ -53,11 +54,11 @@ class GRU(RecurrentCell):
       z = jax.nn.sigmoid(gx_z + gh_z)
       n = jnp.tanh(gx_n + r * gh_n)
     else:
-      gh_rz = (h.astype(self.dtype) @ w_h[:, :2 * hid]).astype(STATE_DTYPE) + b_h[:2 * hid]
+      gh_rz = (h.astype(self.dtype) @ w_h[:, :2 * hid]).astype(self.state_dtype) + b_h[..., :2 * hid]
       gh_r, gh_z = split_gates(gh_rz, 2)
       r = jax.nn.sigmoid(gx_r + gh_r)
       z = jax.nn.sigmoid(gx_z + gh_z)
-      gh_n = ((r * h).astype(self.dtype) @ w_h[:, 2 * hid:]).astype(STATE_DTYPE) + b_h[2 * hid:]
+      gh_n = ((r * h).astype(self.dtype) @ w_h[:, 2 * hid:]).astype(self.state_dtype) + b_h[..., 2 * hid:]
       n = jnp.tanh(gx_n + gh_n)
     h_new = (1.0 - z) * n + z * h
     return h_new, h_new.astype(self.dtype)

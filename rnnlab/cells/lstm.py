@@ -26,18 +26,19 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 
-from rnnlab.cells.base import STATE_DTYPE, RecurrentCell, split_gates
+from rnnlab.cells.base import STATE_DTYPE, RecurrentCell, expand_to, split_gates
 
 LAYER_NORM_EPS = 1e-5
 
 
 def layer_norm(x: jax.Array, gain: jax.Array, bias: jax.Array | None = None) -> jax.Array:
-  """Normalises ``x [..., F]`` over its last axis (float32), then ``* gain (+ bias)``."""
-  x = x.astype(STATE_DTYPE)
+  """Normalises ``x [..., F]`` over its last axis (in at least float32), then ``* gain (+ bias)``."""
+  dtype = jnp.promote_types(x.dtype, STATE_DTYPE)
+  x = x.astype(dtype)
   mean = jnp.mean(x, axis=-1, keepdims=True)
   var = jnp.mean(jnp.square(x - mean), axis=-1, keepdims=True)
-  y = (x - mean) * jax.lax.rsqrt(var + LAYER_NORM_EPS) * gain.astype(STATE_DTYPE)
-  return y if bias is None else y + bias.astype(STATE_DTYPE)
+  y = (x - mean) * jax.lax.rsqrt(var + LAYER_NORM_EPS) * expand_to(gain.astype(dtype), x.ndim)
+  return y if bias is None else y + expand_to(bias.astype(dtype), x.ndim)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,7 +71,7 @@ class LSTM(RecurrentCell):
     return params
 
   def initial_state(self, batch_shape=()):
-    zeros = jnp.zeros((*batch_shape, self.hidden_size), STATE_DTYPE)
+    zeros = jnp.zeros((*batch_shape, self.hidden_size), self.state_dtype)
     return (zeros, zeros)
 
   def output(self, state):
@@ -81,7 +82,8 @@ class LSTM(RecurrentCell):
       return super().project(params, xs)
     self.check_input(params, xs)
     wx = xs.astype(self.dtype) @ params["w_x"].astype(self.dtype)
-    return (layer_norm(wx, params["ln_x"]) + params["b"].astype(STATE_DTYPE)).astype(self.dtype)
+    b = expand_to(params["b"].astype(self.state_dtype), wx.ndim)
+    return (layer_norm(wx, params["ln_x"]) + b).astype(self.dtype)
 
   def step(self, params, state, gx_t):
     """``state (c, h)``, ``gx_t [..., 4H]`` -> ``((c', h'), h')``."""
@@ -89,13 +91,14 @@ class LSTM(RecurrentCell):
     wh = self.recurrent_matmul(params, h)
     if self.layer_norm:
       wh = layer_norm(wh, params["ln_h"])
-    z_i, z_f, z_g, z_o = split_gates(gx_t.astype(STATE_DTYPE) + wh, 4)
+    z_i, z_f, z_g, z_o = split_gates(gx_t.astype(self.state_dtype) + wh, 4)
+    peep = (lambda name: expand_to(params[name].astype(self.state_dtype), c.ndim)) if self.peephole else None
     if self.peephole:
-      z_i = z_i + params["p_i"].astype(STATE_DTYPE) * c
-      z_f = z_f + params["p_f"].astype(STATE_DTYPE) * c
+      z_i = z_i + peep("p_i") * c
+      z_f = z_f + peep("p_f") * c
     c_new = jax.nn.sigmoid(z_f) * c + jax.nn.sigmoid(z_i) * jnp.tanh(z_g)
     if self.peephole:
-      z_o = z_o + params["p_o"].astype(STATE_DTYPE) * c_new
+      z_o = z_o + peep("p_o") * c_new
     c_out = layer_norm(c_new, params["ln_c_gain"], params["ln_c_bias"]) if self.layer_norm else c_new
     h_new = jax.nn.sigmoid(z_o) * jnp.tanh(c_out)
     return (c_new, h_new), h_new.astype(self.dtype)
