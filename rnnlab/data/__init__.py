@@ -5,6 +5,8 @@ Language-modeling data flows ``load_*`` -> ``TextCorpus`` -> tokenizer -> ``TBPT
 subpackages ``rnnlab.data.speech`` and ``rnnlab.data.translation``.
 """
 from rnnlab.data.char_tokenizer import CharTokenizer
+from rnnlab.data.corpus_loader import dataset_names
+from rnnlab.data.corpus_loader import load_corpus
 from rnnlab.data.pydoc_prose import RnnlabPydocProse
 from rnnlab.data.resumable_iterator import ResumableIterator
 from rnnlab.data.sentence_batching import SentenceBatches
@@ -29,7 +31,8 @@ from rnnlab.data.word_tokenizer import WordTokenizer
 __all__ = [
     "CharTokenizer", "RnnlabPydocProse", "ResumableIterator", "SentenceBatches", "SPLITS",
     "TBPTTBatches", "TFDS_TEXT_DATASETS", "TextCorpus", "Tokenizer", "Vocabulary",
-    "WordTokenizer", "build_tokenizer", "check_vocabulary_matches", "lm_sentences",
+    "WordTokenizer", "build_tokenizer", "check_vocabulary_matches", "dataset_names", "lm_sentences",
+    "load_corpus",
     "load_text_files", "load_tfds_corpus", "load_tokenizer", "load_vocabulary",
     "save_tokenizer", "save_vocabulary", "tokenizer_for",
 ]
