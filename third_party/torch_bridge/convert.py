@@ -154,7 +154,7 @@ def load_into_torch(module: Any, cells: Sequence[Any], params: Sequence[Any]) ->
       if state_dict.pop(name).any():
         raise ValueError(f"module has bias=False but {name} is non-zero; allowed: zero biases")
   with torch.no_grad():
-    module.load_state_dict({name: torch.from_numpy(arr) for name, arr in state_dict.items()},
+    module.load_state_dict({name: torch.from_numpy(arr.copy()) for name, arr in state_dict.items()},
                            strict=True)
 
 
