@@ -103,3 +103,25 @@ def gru_forward(params, xs, h0, reset_after=True):
     h = (1.0 - z) * n + z * h
     hs.append(h)
   return np.stack(hs)
+
+
+def _np_layer_norm(x, gain, bias=0.0, eps=1e-5):
+  return (x - x.mean()) / np.sqrt(x.var() + eps) * gain + bias
+
+
+def lstm_layer_norm_forward(params, xs, c0, h0):
+  """Layer-normalised LSTM (Ba et al. 2016, sec. 3.1), peephole-free, gate order (i, f, g, o).
+
+  z = LN(W x; ln_x) + LN(R y; ln_h) + b;  c = f*c + i*g;  y = o * tanh(LN(c; ln_c_gain, ln_c_bias)).
+  """
+  p = as64(params)
+  hidden = p["w_h"].shape[0]
+  c, y = np.asarray(c0, np.float64), np.asarray(h0, np.float64)
+  hs = []
+  for x in np.asarray(xs, np.float64):
+    z = _np_layer_norm(x @ p["w_x"], p["ln_x"]) + _np_layer_norm(y @ p["w_h"], p["ln_h"]) + p["b"]
+    i, f, g, o = (z[k * hidden:(k + 1) * hidden] for k in range(4))
+    c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+    y = sigmoid(o) * np.tanh(_np_layer_norm(c, p["ln_c_gain"], p["ln_c_bias"]))
+    hs.append(y)
+  return np.stack(hs)
