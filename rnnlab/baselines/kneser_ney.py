@@ -63,7 +63,8 @@ def _check_tokens(tokens, vocab_size: int, what: str) -> np.ndarray:
   if tokens.ndim != 1 or not np.issubdtype(tokens.dtype, np.integer):
     raise ValueError(f"{what} must be a 1-D integer array, got {tokens.dtype} {tokens.shape}.")
   if tokens.size and (tokens.min() < 0 or tokens.max() >= vocab_size):
-    raise ValueError(f"{what} ids must be in [0, {vocab_size}), got {tokens.min()}..{tokens.max()}.")
+    raise ValueError(f"{what} ids must be in [0, {vocab_size}), "
+                     f"got {tokens.min()}..{tokens.max()}.")
   return tokens.astype(np.int64)
 
 

@@ -86,5 +86,6 @@ class CharTokenizer:
     """The text of ``ids`` (``<unk>`` -> U+FFFD)."""
     ids = np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64)
     if ids.size and (ids.min() < 0 or ids.max() >= self.vocab_size):
-      raise ValueError(f"Token ids must be in [0, {self.vocab_size}); got {ids.min()}..{ids.max()}.")
+      raise ValueError(f"Token ids must be in [0, {self.vocab_size}); "
+                       f"got {ids.min()}..{ids.max()}.")
     return "".join(self._decode_table[ids].tolist())

@@ -82,7 +82,8 @@ class SentenceBatches:
       members = np.flatnonzero(self._bucket_of == bucket)
       if self.shuffle:
         members = rng.permutation(members)
-      batches += [members[i:i + self.batch_size] for i in range(0, members.shape[0], self.batch_size)]
+      starts = range(0, members.shape[0], self.batch_size)
+      batches += [members[i:i + self.batch_size] for i in starts]
     if self.shuffle:
       batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches
