@@ -29,7 +29,7 @@ def make_train_step(task: Task, model: nn.Module, tx: optax.GradientTransformati
       return task.loss(model, params, batch, state.carry, key=step_key, train=True)
 
     (loss, (metrics, carry)), grads = jax.value_and_grad(loss_fn, has_aux=True)(state.params)
-    grad_norm = optax.global_norm(grads)
+    grad_norm = optax.tree.norm(grads)
     updates, opt_state = tx.update(grads, state.opt_state, state.params)
     params = optax.apply_updates(state.params, updates)
     metrics = dict(metrics, loss=loss, grad_norm=grad_norm,

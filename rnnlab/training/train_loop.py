@@ -18,6 +18,7 @@ from typing import Any
 
 from absl import logging
 import jax
+import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
@@ -37,7 +38,7 @@ FINAL_METRICS_FILE = "final_metrics.json"  # written only when a run completes
 
 
 class NonFiniteLossError(FloatingPointError):
-  """The training loss became NaN or Inf."""
+  """The training loss or the gradient norm became NaN or Inf."""
 
 
 class _SigtermFlag:
@@ -130,10 +131,14 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
   start_position = train_iter.get_state()
   example_batch = next(train_iter)
   train_iter.set_state(start_position)
-  params = task.init_params(model, config, example_batch, key=init_key)
-  state = TrainState(step=np.int32(0), params=params, opt_state=tx.init(params),
-                     carry=task.initial_carry(config, batch_size=tc.batch_size))
-  state = sharding.replicate(state, mesh)
+
+  def init_state(batch, key) -> TrainState:
+    params = task.init_params(model, config, batch, key=key)
+    return TrainState(step=jnp.zeros((), jnp.int32), params=params, opt_state=tx.init(params),
+                      carry=task.initial_carry(config, batch_size=tc.batch_size))
+
+  # One compiled program instead of many eager ops; the result is replicated on the mesh.
+  state = jax.jit(init_state, out_shardings=sharding.replicated(mesh))(example_batch, init_key)
 
   ckpt = checkpoints.Checkpointer(
       os.path.join(workdir, "checkpoints"), keep=tc.keep_checkpoints,
@@ -158,15 +163,16 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
     """Writes pending per-step metrics; stops on a non-finite loss; logs progress."""
     host = jax.device_get([m for _, m in pending])
     for (s, _), metrics in zip(pending, host):
-      loss = float(metrics["loss"])
-      if not math.isfinite(loss):
+      loss, grad_norm = float(metrics["loss"]), float(metrics["grad_norm"])
+      if not (math.isfinite(loss) and math.isfinite(grad_norm)):
         writer.write(s, "train", metrics)
         writer.flush()
         ckpt.wait_until_finished()
         raise NonFiniteLossError(
-            f"training loss is {loss} at step {s}; stopping. The last good checkpoint "
-            f"(step {ckpt.latest_step()}) is kept in {ckpt.directory}; lower the learning "
-            "rate or clip gradients (config.optimizer.clip) and rerun.")
+            f"training loss is {loss} (gradient norm {grad_norm}) at step {s}; stopping. "
+            f"The last good checkpoint (step {ckpt.latest_step()}) is kept in "
+            f"{ckpt.directory}; lower the learning rate or clip gradients "
+            "(config.optimizer.clip) and rerun.")
     log_line = step % tc.log_every == 0 or step == tc.num_steps
     rate = progress.steps_per_sec(step) if log_line else None
     for (s, _), metrics in zip(pending, host):

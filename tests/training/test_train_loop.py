@@ -1,0 +1,156 @@
+"""train_and_evaluate end to end on the toy task (a carried-state RNN, tests/training/toy_task):
+outputs, keep-best, re-run, NaN stop, SIGTERM, kill -9 and corrupt-checkpoint resume.
+
+One uninterrupted reference run is shared by the tests; every interrupted run must end with
+bitwise-identical metrics (CPU, same programs).
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from rnnlab import tasks
+from rnnlab import training
+from tests.training import toy_task
+
+_TOY_RUN = os.path.join(os.path.dirname(__file__), "toy_run.py")
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _records(workdir, split):
+  return [r for r in training.read_metrics(os.path.join(workdir, "metrics.jsonl"))
+          if r["split"] == split]
+
+
+def _assert_same_run(workdir, reference_dir, reference_result, result):
+  assert result == reference_result  # bitwise: the same floats
+  assert _records(workdir, "eval") == _records(reference_dir, "eval")
+  assert ([r["loss"] for r in _records(workdir, "train")]
+          == [r["loss"] for r in _records(reference_dir, "train")])
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+  workdir = str(tmp_path_factory.mktemp("reference"))
+  result = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  return workdir, result
+
+
+def test_run_writes_config_metrics_tensorboard_and_checkpoints(reference):
+  workdir, result = reference
+  assert result["status"] == "completed" and result["step"] == 40
+  with open(os.path.join(workdir, "config.json")) as f:
+    assert json.load(f) == toy_task.toy_config().to_dict()
+  train = _records(workdir, "train")
+  assert [r["step"] for r in train] == list(range(1, 41))  # one line per step
+  assert all(r["grad_norm"] > 0 and r["learning_rate"] == pytest.approx(0.01) for r in train)
+  assert [r["step"] for r in train if "steps_per_sec" in r] == list(range(5, 41, 5))
+  evals = _records(workdir, "eval")
+  assert [r["step"] for r in evals] == [10, 20, 30, 40]
+  assert evals[-1]["loss"] == result["eval"]["loss"]
+  assert result["eval"]["root_mse"] == pytest.approx(result["eval"]["loss"] ** 0.5)
+  assert _records(workdir, "final")[0]["num_params"] == result["final"]["num_params"] == 37
+  assert any(name.startswith("events.out.tfevents")
+             for name in os.listdir(os.path.join(workdir, "tensorboard")))
+  with open(os.path.join(workdir, "final_metrics.json")) as f:
+    assert json.load(f) == json.loads(json.dumps(result))
+  # Keep the last 2 and the best (highest loss here, see toy_config).
+  best_step = max(evals, key=lambda r: r["loss"])["step"]
+  assert best_step not in (30, 40)
+  assert sorted(int(s) for s in os.listdir(os.path.join(workdir, "checkpoints"))) == [
+      best_step, 30, 40]
+
+
+def test_rerun_of_a_finished_run_changes_nothing(reference, tmp_path):
+  workdir = str(tmp_path / "copy")
+  shutil.copytree(reference[0], workdir)
+  with open(os.path.join(workdir, "metrics.jsonl")) as f:
+    before = f.read()
+  again = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  assert again == json.loads(json.dumps(reference[1]))
+  with open(os.path.join(workdir, "metrics.jsonl")) as f:
+    assert f.read() == before
+
+
+def test_corrupt_latest_checkpoint_falls_back_with_warning(reference, tmp_path, caplog):
+  workdir = str(tmp_path / "corrupt")
+  shutil.copytree(reference[0], workdir)
+  os.remove(os.path.join(workdir, "final_metrics.json"))
+  state_dir = os.path.join(workdir, "checkpoints", "40", "state")
+  for root, _, files in os.walk(state_dir):
+    for name in files:
+      with open(os.path.join(root, name), "wb") as f:
+        f.write(b"garbage")
+  result = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  assert "step 40" in caplog.text and "falling back" in caplog.text
+  assert os.path.isdir(os.path.join(workdir, "checkpoints_corrupt", "40"))
+  # Resumed from 30: steps 31..40 replayed and the metrics written again.
+  _assert_same_run(workdir, reference[0], reference[1], result)
+
+
+def test_non_finite_loss_stops_naming_the_step_and_keeps_good_checkpoint(tmp_path):
+  config = toy_task.toy_config()
+  config.data.poison_position = 13  # the batch of step 14 holds an Inf
+  with pytest.raises(training.NonFiniteLossError, match=r"at step 14;.*step 10\)"):
+    training.train_and_evaluate(config, str(tmp_path))
+  assert sorted(os.listdir(tmp_path / "checkpoints")) == ["10"]
+  assert not (tmp_path / "final_metrics.json").exists()
+
+
+def test_sigterm_saves_stops_and_resume_matches_uninterrupted(reference, tmp_path,
+                                                              monkeypatch):
+  original = toy_task.ToyCarryTask.train_iterator
+
+  def train_iterator_sending_sigterm(self, config, **kwargs):
+    batch_fn = original(self, config, **kwargs)._batch_fn  # pylint: disable=protected-access
+
+    def fn(position):
+      if position == 15:
+        os.kill(os.getpid(), signal.SIGTERM)
+      return batch_fn(position)
+
+    return tasks.IndexedBatchIterator(fn)
+
+  monkeypatch.setattr(toy_task.ToyCarryTask, "train_iterator", train_iterator_sending_sigterm)
+  workdir = str(tmp_path)
+  stopped = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  assert stopped["status"] == "preempted" and stopped["step"] == 16
+  assert "16" in os.listdir(os.path.join(workdir, "checkpoints"))
+  assert not os.path.exists(os.path.join(workdir, "final_metrics.json"))
+  monkeypatch.undo()
+  resumed = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  _assert_same_run(workdir, reference[0], reference[1], resumed)
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_resume_is_bitwise_identical(reference, tmp_path):
+  workdir = str(tmp_path / "run")
+  # Slow data (50 ms per batch) so the kill lands between checkpoints 10 and 20.
+  log_path = str(tmp_path / "log.txt")
+  log = open(log_path, "w")
+  process = subprocess.Popen(
+      [sys.executable, _TOY_RUN, f"--workdir={workdir}", "--config.data.sleep_seconds=0.05"],
+      stdout=log, stderr=subprocess.STDOUT,
+      env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+          [_REPO, os.environ.get("PYTHONPATH", "")])))
+  first_checkpoint = os.path.join(workdir, "checkpoints", "10")
+  deadline = time.time() + 180
+  while not os.path.isdir(first_checkpoint) and process.poll() is None:
+    assert time.time() < deadline, "the run wrote no checkpoint in 180 s"
+    time.sleep(0.02)
+  time.sleep(0.2)  # a few steps past the checkpoint
+  process.kill()
+  process.wait()
+  log.close()
+  with open(log_path) as f:
+    assert process.returncode == -signal.SIGKILL, f.read()[-2000:]
+  assert not os.path.exists(os.path.join(workdir, "final_metrics.json"))
+  steps_done = max(r["step"] for r in _records(workdir, "train"))
+  assert 10 <= steps_done < 40
+  resumed = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  _assert_same_run(workdir, reference[0], reference[1], resumed)
