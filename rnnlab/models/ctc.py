@@ -1,0 +1,109 @@
+"""CTC acoustic model: stacked (bi)directional RNN of any cell -> linear to vocab + blank.
+
+Seed 002's end-to-end recogniser: features ``[B, T, D]`` in, per-frame logits over the
+characters and the CTC blank out. An optional pyramidal encoder (Listen, Attend and
+Spell's pBLSTM) concatenates ``reduction_factors[i]`` consecutive frames before layer
+``i``, shortening the sequence by their product; frame stacking of the features
+(``rnnlab.features.stack_frames``) does the same before the first layer.
+
+The loss is ``optax.ctc_loss`` with padding masks on frames and labels. CTC needs at
+least ``L + r`` frames for a label of length ``L`` with ``r`` adjacent repeats (a blank
+must separate repeated characters); ``check_ctc_lengths`` raises a clear error on the
+host before a batch is trained on, as ``optax.ctc_loss`` would silently return a huge
+loss.
+"""
+from typing import Any, Sequence
+
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from rnnlab import nn as rnn
+from rnnlab.features import frame_stacking
+from rnnlab.features import masking
+
+
+class CTCModel(nn.Module):
+  """``__call__(features [B, T, D], lengths [B], deterministic) -> (logits [B, T', V], lengths')``.
+
+  Attributes:
+    cells: one cell per layer (``rnnlab.cells``), used for both directions.
+    num_classes: V, output classes including the blank.
+    bidirectional: bidirectional layers (concat of both directions) or forward only.
+    reduction_factors: per layer, frames concatenated before it (pyramidal encoder);
+      empty = all 1. ``T' = ceil(T / prod(factors))``.
+    dropout_rate: dropout on each layer's input after the first, and before the output.
+    unroll, impl: passed to the recurrence.
+  """
+
+  cells: Sequence[Any]
+  num_classes: int
+  bidirectional: bool = True
+  reduction_factors: Sequence[int] = ()
+  dropout_rate: float = 0.0
+  unroll: int = 1
+  impl: str = "auto"
+  dtype: Any = jnp.float32
+  param_dtype: Any = jnp.float32
+
+  @nn.compact
+  def __call__(self, features, lengths, deterministic: bool = True):
+    factors = tuple(self.reduction_factors) or (1,) * len(self.cells)
+    if len(factors) != len(self.cells):
+      raise ValueError(f"reduction_factors {factors} needs one entry per layer "
+                       f"({len(self.cells)} layers).")
+    xs, lengths = features.astype(self.dtype), jnp.asarray(lengths, jnp.int32)
+    for layer, (cell, factor) in enumerate(zip(self.cells, factors)):
+      if factor > 1:
+        xs, lengths = frame_stacking.stack_frames(xs, lengths, factor)
+      if layer > 0:
+        xs = nn.Dropout(self.dropout_rate)(xs, deterministic=deterministic)
+      if self.bidirectional:
+        _, xs = rnn.Bidirectional(forward_cell=cell, backward_cell=cell, unroll=self.unroll,
+                                  impl=self.impl, name=f"layer_{layer}")(xs, lengths)
+      else:
+        _, xs = rnn.RNN(cell=cell, unroll=self.unroll, impl=self.impl,
+                        name=f"layer_{layer}")(xs, lengths)
+    xs = nn.Dropout(self.dropout_rate)(xs, deterministic=deterministic)
+    logits = nn.Dense(self.num_classes, dtype=self.dtype, param_dtype=self.param_dtype,
+                      name="output")(xs)
+    return logits.astype(jnp.float32), lengths
+
+
+def total_reduction(reduction_factors: Sequence[int]) -> int:
+  """The encoder's time reduction: the product of its factors."""
+  return int(np.prod(reduction_factors or (1,)))
+
+
+def ctc_loss(logits, logit_lengths, labels, label_lengths, blank_id: int = 0):
+  """Per-utterance CTC negative log-likelihood (nats), float32 ``[B]``.
+
+  Args:
+    logits: ``[B, T, V]``.
+    logit_lengths: valid frames, int ``[B]``.
+    labels: label ids ``[B, L]``, right-padded (padding ids are ignored).
+    label_lengths: int ``[B]``.
+    blank_id: the blank class.
+  """
+  logit_paddings = 1.0 - masking.frame_mask(logit_lengths, logits.shape[1]).astype(jnp.float32)
+  label_paddings = 1.0 - masking.frame_mask(label_lengths, labels.shape[1]).astype(jnp.float32)
+  return optax.ctc_loss(logits, logit_paddings, labels, label_paddings, blank_id=blank_id)
+
+
+def min_ctc_frames(labels: Sequence[int]) -> int:
+  """The fewest frames that can emit ``labels``: ``L`` plus one per adjacent repeat."""
+  labels = np.asarray(labels)
+  return int(labels.size + np.sum(labels[1:] == labels[:-1]))
+
+
+def check_ctc_lengths(labels: Sequence[int], num_frames: int, what: str = "utterance") -> None:
+  """Raises ValueError if ``num_frames`` (after the encoder's reduction) cannot emit ``labels``."""
+  needed = min_ctc_frames(labels)
+  if needed > num_frames:
+    raise ValueError(
+        f"{what}: label of {len(labels)} characters needs at least {needed} CTC frames "
+        f"(one per character plus one blank between each repeated pair) but the encoder "
+        f"gives {num_frames}; use a smaller frame stacking / reduction_factors, or drop the "
+        f"utterance.")
