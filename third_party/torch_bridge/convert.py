@@ -1,9 +1,9 @@
-"""PyTorch ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` modules <-> rnnlab cells, params and Flax variables.
+"""PyTorch ``nn.RNN`` / ``nn.LSTM`` / ``nn.GRU`` <-> rnnlab cells, params and Flax variables.
 
 Import::
 
     imported = from_torch(torch_lstm)              # cells, per-layer params, layout flags
-    final_states, ys = imported.apply(xs, lengths) # == torch_lstm(xs) (time-major unless batch_first)
+    final_states, ys = imported.apply(xs, lengths)  # == torch_lstm(xs), same data layout
     model, variables = imported.stacked_rnn(), imported.variables()   # Flax StackedRNN
 
 Export::
@@ -144,11 +144,13 @@ def load_into_torch(module: Any, cells: Sequence[Any], params: Sequence[Any]) ->
   wanted = (mode, cells[0].hidden_size, len(cells))
   found = (module.mode, module.hidden_size, module.num_layers)
   if wanted != found:
-    raise ValueError(f"module has (mode, hidden_size, num_layers) = {found}; the params need {wanted}")
+    raise ValueError(f"module has (mode, hidden_size, num_layers) = {found}; "
+                     f"the params need {wanted}")
   state_dict = layout.params_to_state_dict(cells, params, bidirectional)
   input_size = state_dict["weight_ih_l0"].shape[1]
   if input_size != module.input_size:
-    raise ValueError(f"params have input size {input_size}; module has input_size={module.input_size}")
+    raise ValueError(f"params have input size {input_size}; "
+                     f"module has input_size={module.input_size}")
   if not module.bias:
     for name in [name for name in state_dict if name.startswith("bias")]:
       if state_dict.pop(name).any():
@@ -177,7 +179,9 @@ def to_torch(cells: Any, params: Sequence[Any], *, bidirectional: bool = False,
   cells = tuple(cells) if isinstance(cells, (list, tuple)) else (cells,) * len(params)
   mode = layout.check_uniform_layers(cells)
   first = params[0]["forward"] if bidirectional else params[0]
-  kwargs = {"nonlinearity": "tanh" if mode == "RNN_TANH" else "relu"} if mode.startswith("RNN") else {}
+  kwargs = {}
+  if mode.startswith("RNN"):
+    kwargs["nonlinearity"] = "tanh" if mode == "RNN_TANH" else "relu"
   module = _MODULE_CLASSES[mode](input_size=int(first["w_x"].shape[0]),
                                  hidden_size=cells[0].hidden_size, num_layers=len(cells),
                                  bias=True, batch_first=batch_first, dropout=dropout,

@@ -98,7 +98,10 @@ def _check_shape(name: str, arr: np.ndarray, expected: tuple[int, ...]) -> None:
 
 
 def cell_params_to_torch(cell: Any, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
-  """One direction of one layer: rnnlab params -> ``{"weight_ih", "weight_hh", "bias_ih", "bias_hh"}``."""
+  """One direction of one layer: rnnlab params -> ``weight_ih, weight_hh, bias_ih, bias_hh``.
+
+  Returns a dict of NumPy arrays keyed by those four names (no layer suffix).
+  """
   mode = torch_mode(cell)
   gh = _NUM_GATES[mode] * cell.hidden_size
   w_x, w_h = to_numpy(params["w_x"]), to_numpy(params["w_h"])
@@ -119,7 +122,7 @@ def cell_params_to_torch(cell: Any, params: Mapping[str, Any]) -> dict[str, np.n
 
 
 def cell_params_from_torch(cell: Any, tensors: Mapping[str, Any]) -> dict[str, jax.Array]:
-  """One direction of one layer: ``{"weight_ih", "weight_hh"[, "bias_ih", "bias_hh"]}`` -> rnnlab params.
+  """One direction of one layer: ``weight_ih, weight_hh[, bias_ih, bias_hh]`` -> rnnlab params.
 
   Missing biases (a PyTorch module built with ``bias=False``) become zeros. Arrays are cast
   to ``cell.param_dtype``.
@@ -164,7 +167,8 @@ def params_to_state_dict(cells: Sequence[Any], params: Sequence[Any],
   """
   check_uniform_layers(cells)
   if len(params) != len(cells):
-    raise ValueError(f"got {len(params)} param trees for {len(cells)} layers; allowed: one per layer")
+    raise ValueError(f"got {len(params)} param trees for {len(cells)} layers; "
+                     "allowed: one per layer")
   state_dict = {}
   for layer, (cell, layer_params) in enumerate(zip(cells, params)):
     for direction, reverse in _directions(bidirectional):
@@ -176,7 +180,7 @@ def params_to_state_dict(cells: Sequence[Any], params: Sequence[Any],
 
 def params_from_state_dict(cells: Sequence[Any], state_dict: Mapping[str, Any],
                            bidirectional: bool = False) -> list[Any]:
-  """A PyTorch ``state_dict`` -> per-layer rnnlab params (the inverse of ``params_to_state_dict``)."""
+  """A PyTorch ``state_dict`` -> per-layer rnnlab params (inverse of ``params_to_state_dict``)."""
   check_uniform_layers(cells)
   params = []
   for layer, cell in enumerate(cells):

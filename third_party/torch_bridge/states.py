@@ -1,4 +1,4 @@
-"""Recurrent states: PyTorch ``h_0 / c_0``, ``h_n / c_n`` vs rnnlab per-layer states (no torch import).
+"""Recurrent states: PyTorch ``h_0, c_0, h_n, c_n`` vs rnnlab per-layer states (no torch import).
 
 PyTorch stacks states as ``[L * num_directions, B, H]`` with row ``layer * num_directions +
 direction`` (direction 1 = backward). ``rnnlab.recurrence.stack`` keeps one state per layer:
@@ -34,7 +34,8 @@ def states_from_torch(cell: Any, h_0: Any, c_0: Any = None, *, num_layers: int,
   """
   lstm = _is_lstm(cell)
   if lstm != (c_0 is not None):
-    raise ValueError(f"c_0 {'is required' if lstm else 'is only allowed'} for an LSTM; cell is {cell!r}")
+    need = "is required" if lstm else "is only allowed"
+    raise ValueError(f"c_0 {need} for an LSTM; cell is {cell!r}")
   dirs = 2 if bidirectional else 1
   h_0 = jnp.asarray(h_0, jnp.float32)
   expected = (num_layers * dirs, cell.hidden_size)
