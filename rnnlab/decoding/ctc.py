@@ -150,3 +150,21 @@ def beam_decode(log_probs, lengths, **beam_kwargs) -> list[list[int]]:
   log_probs = np.asarray(log_probs)
   return [prefix_beam_search(lp[:n], **beam_kwargs)[0][0]
           for lp, n in zip(log_probs, np.asarray(lengths))]
+
+
+def greedy_decode_padded(logits, lengths, blank_id: int = 0):
+  """Best-path decoding in JAX (jit-able): ``(ids int32 [B, T], num_ids int32 [B])``.
+
+  ``ids[b, :num_ids[b]]`` is utterance b's collapsed, blank-free label sequence; the rest
+  is ``blank_id``.
+  """
+  import jax.numpy as jnp  # pylint: disable=g-import-not-at-top
+  best = jnp.argmax(logits, axis=-1).astype(jnp.int32)  # [B, T]
+  b, t = best.shape
+  previous = jnp.concatenate([jnp.full((b, 1), -1, jnp.int32), best[:, :-1]], axis=1)
+  valid = jnp.arange(t)[None, :] < jnp.asarray(lengths)[:, None]
+  keep = valid & (best != blank_id) & (best != previous)
+  position = jnp.where(keep, jnp.cumsum(keep, axis=1) - 1, t)  # t = dropped (out of range)
+  rows = jnp.broadcast_to(jnp.arange(b)[:, None], (b, t))
+  ids = jnp.full((b, t), blank_id, jnp.int32).at[rows, position].set(best, mode="drop")
+  return ids, jnp.sum(keep, axis=1).astype(jnp.int32)

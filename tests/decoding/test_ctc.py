@@ -126,3 +126,13 @@ def test_beam_decode_batch_and_bad_input():
 def test_greedy_on_jax_arrays():
   logits = jax.numpy.asarray(np.eye(3)[[1, 0, 2]][None] * 4.0)
   assert ctc.greedy_decode(logits) == [[1, 2]]
+
+
+def test_jax_greedy_matches_host_greedy():
+  rng = np.random.default_rng(4)
+  logits = rng.standard_normal((4, 10, 5)) * 2.0
+  lengths = np.array([10, 7, 1, 0])
+  ids, num_ids = jax.jit(ctc.greedy_decode_padded)(logits, lengths)
+  expected = ctc.greedy_decode(logits, lengths)
+  assert [list(np.asarray(ids)[b, :n]) for b, n in enumerate(np.asarray(num_ids))] == expected
+  assert np.all(np.asarray(ids)[np.arange(10)[None, :] >= np.asarray(num_ids)[:, None]] == BLANK)

@@ -1,4 +1,6 @@
 """Tests of CER/WER."""
+import jax
+import numpy as np
 import pytest
 
 from rnnlab.metrics import speech
@@ -27,3 +29,28 @@ def test_bad_input():
     speech.wer([""], ["a"])
   with pytest.raises(ValueError, match="not a str"):
     speech.cer("abc", "abd")
+
+
+def _levenshtein(a, b):
+  """Textbook dynamic programme (oracle)."""
+  previous = list(range(len(b) + 1))
+  for i, x in enumerate(a, 1):
+    current = [i]
+    for j, y in enumerate(b, 1):
+      current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+    previous = current
+  return previous[-1]
+
+
+def test_jax_edit_distances_match_oracle_and_jiwer():
+  rng = np.random.default_rng(0)
+  hyps, refs = rng.integers(1, 4, (40, 7)), rng.integers(1, 4, (40, 6))
+  hyp_lengths, ref_lengths = rng.integers(0, 8, 40), rng.integers(1, 7, 40)
+  distances = np.asarray(jax.jit(speech.edit_distances)(hyps, hyp_lengths, refs, ref_lengths))
+  expected = [_levenshtein(list(hyps[b, :hyp_lengths[b]]), list(refs[b, :ref_lengths[b]]))
+              for b in range(40)]
+  np.testing.assert_array_equal(distances, expected)
+  letters = "xabc"
+  hyp_text = ["".join(letters[i] for i in hyps[b, :hyp_lengths[b]]) for b in range(40)]
+  ref_text = ["".join(letters[i] for i in refs[b, :ref_lengths[b]]) for b in range(40)]
+  assert distances.sum() / ref_lengths.sum() == pytest.approx(speech.cer(ref_text, hyp_text))
