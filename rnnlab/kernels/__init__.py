@@ -29,3 +29,15 @@ def find_fused(cell: Any) -> Callable[..., Any] | None:
   if entry is None or not entry[1](cell):
     return None
   return entry[0]
+
+
+# Built-in fast paths (imported last: they use ``register_fused`` above).
+from rnnlab import cells as _cells  # noqa: E402
+from rnnlab.kernels import elman, gru, lstm  # noqa: E402
+from rnnlab.kernels.elman import fused_elman  # noqa: E402
+from rnnlab.kernels.gru import fused_gru  # noqa: E402
+from rnnlab.kernels.lstm import fused_lstm  # noqa: E402
+
+register_fused(_cells.LSTM, fused_lstm, lstm.supports)
+register_fused(_cells.GRU, fused_gru, gru.supports)
+register_fused(_cells.Elman, fused_elman, elman.supports)
