@@ -9,4 +9,5 @@ from rnnlab.features.mel import num_frames
 from rnnlab.features.normalization import normalize_per_utterance
 from rnnlab.features.pipeline import FilterbankConfig
 from rnnlab.features.pipeline import filterbank_features
+from rnnlab.features.spec_augmentation import SpecAugmentConfig
 from rnnlab.features.spec_augmentation import spec_augment

@@ -7,6 +7,7 @@ equally spaced on the HTK mel scale, natural log with a floor.
 """
 import math
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -42,9 +43,10 @@ def num_frames(num_samples, frame_length: int, frame_step: int):
 
   A signal shorter than one frame still gives one (zero-padded) frame; 0 samples give 0.
   """
-  n = np.asarray(num_samples) if not hasattr(num_samples, "dtype") else num_samples
-  frames = 1 + jnp.maximum(0, n - frame_length) // frame_step
-  return jnp.where(n > 0, frames, 0)
+  xp = jnp if isinstance(num_samples, jax.Array) else np  # NumPy stays static under jit
+  n = xp.asarray(num_samples)
+  frames = 1 + xp.maximum(0, n - frame_length) // frame_step
+  return xp.where(n > 0, frames, 0)
 
 
 def ms_to_samples(ms: float, sample_rate: int) -> int:

@@ -1,4 +1,6 @@
 """SpecAugment frequency and time masking (Park et al., 2019), without time warping."""
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 
@@ -55,3 +57,17 @@ def spec_augment(key, features, lengths, *, num_freq_masks: int = 2, freq_mask_w
     masked = masked | time[:, :, None]
   masked = masked & frame_mask(lengths, t)[:, :, None]
   return jnp.where(masked, jnp.asarray(mask_value, features.dtype), features)
+
+
+@dataclasses.dataclass(frozen=True)
+class SpecAugmentConfig:
+  """Hyperparameters of ``spec_augment`` (hashable, for use as a Flax module field)."""
+
+  num_freq_masks: int = 2
+  freq_mask_width: int = 27
+  num_time_masks: int = 2
+  time_mask_width: int = 40
+  time_mask_max_fraction: float = 0.1
+
+  def __call__(self, key, features, lengths):
+    return spec_augment(key, features, lengths, **dataclasses.asdict(self))

@@ -23,6 +23,8 @@ import optax
 from rnnlab import nn as rnn
 from rnnlab.features import frame_stacking
 from rnnlab.features import masking
+from rnnlab.features import pipeline as features_pipeline
+from rnnlab.features import spec_augmentation
 
 
 class CTCModel(nn.Module):
@@ -107,3 +109,29 @@ def check_ctc_lengths(labels: Sequence[int], num_frames: int, what: str = "utter
         f"(one per character plus one blank between each repeated pair) but the encoder "
         f"gives {num_frames}; use a smaller frame stacking / reduction_factors, or drop the "
         f"utterance.")
+
+
+class SpeechRecognizer(nn.Module):
+  """Front end + CTC model: int16 audio in, per-frame logits out.
+
+  ``__call__(audio int16 [B, N], num_samples [B], deterministic) -> (logits [B, T', V],
+  lengths [B])``: log-mel features (``filterbank``), SpecAugment when not
+  ``deterministic`` and ``spec_augment`` is set (Flax rng stream ``"spec_augment"``),
+  frame stacking, then ``encoder``. Keeping the front end in the module means a trained
+  model's config fully describes what audio it expects.
+  """
+
+  filterbank: features_pipeline.FilterbankConfig
+  encoder: CTCModel
+  frame_stacking: int = 1
+  spec_augment: spec_augmentation.SpecAugmentConfig | None = None
+
+  @nn.compact
+  def __call__(self, audio, num_samples, deterministic: bool = True):
+    waveforms = jnp.asarray(audio).astype(jnp.float32) / 32768.0
+    feats, lengths = features_pipeline.filterbank_features(waveforms, num_samples,
+                                                           self.filterbank)
+    if not deterministic and self.spec_augment is not None:
+      feats = self.spec_augment(self.make_rng("spec_augment"), feats, lengths)
+    feats, lengths = frame_stacking.stack_frames(feats, lengths, self.frame_stacking)
+    return self.encoder(feats, lengths, deterministic=deterministic)

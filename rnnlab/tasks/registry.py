@@ -15,6 +15,7 @@ from rnnlab.tasks.task import Task
 BUILTIN_TASK_MODULES = {
     "adding": "rnnlab.tasks.adding",
     "copy_memory": "rnnlab.tasks.copy_memory",
+    "ctc_speech": "rnnlab.tasks.ctc_speech",
 }
 
 _REGISTRY: dict[str, Task] = {}
