@@ -33,7 +33,10 @@ A task is a module that subclasses :class:`Task`, sets ``name`` and registers wi
    ``({name: (total, count)}, new_carry)``; the loop sums over the validation set and
    reports ``total / count`` (per example, per token or per frame, as the task chooses);
    ``finalize_eval_metrics`` derives more (perplexity = exp(loss), BLEU from counts).
-7. **Report** (optional) -- ``final_report(config, model, params, workdir)`` runs once at
+7. **Workdir** (optional) -- ``prepare_workdir(config, workdir)`` runs before anything is
+   written in the run dir: the language model saves ``vocab.json`` there, and refuses
+   (ValueError) a run dir whose vocabulary differs, so nothing is overwritten.
+8. **Report** (optional) -- ``final_report(config, model, params, workdir)`` runs once at
    the end: test-split evaluation, samples or decoded outputs written to ``workdir``; its
    metrics go to ``final_metrics.json`` and ``metrics.jsonl`` (split ``final``).
 

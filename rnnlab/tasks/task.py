@@ -96,6 +96,15 @@ class Task(abc.ABC):
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
     """Raises ValueError naming the key for an invalid value (ranges, consistency)."""
 
+  def prepare_workdir(self, config: ml_collections.ConfigDict, workdir: str) -> None:
+    """Called once (process 0) before the run writes anything in ``workdir``.
+
+    A task writes what later tools need there (a language model's ``vocab.json``) and
+    raises ValueError to refuse a workdir made by an incompatible run; then nothing in
+    it has been overwritten.
+    """
+    del config, workdir
+
   # ---- data -----------------------------------------------------------------------
 
   @abc.abstractmethod

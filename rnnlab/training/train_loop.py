@@ -115,6 +115,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
   tc = config.train
   os.makedirs(workdir, exist_ok=True)
   if jax.process_index() == 0:
+    task.prepare_workdir(config, workdir)  # may refuse the workdir before anything is written
     _write_json(os.path.join(workdir, CONFIG_FILE), config.to_dict())
 
   mesh = sharding.make_mesh()
