@@ -15,6 +15,7 @@ from rnnlab.tasks.task import Task
 BUILTIN_TASK_MODULES = {
     "adding": "rnnlab.tasks.adding",
     "copy_memory": "rnnlab.tasks.copy_memory",
+    "language_model": "rnnlab.tasks.language_model",
     "ctc_speech": "rnnlab.tasks.ctc_speech",
 }
 

@@ -1,0 +1,365 @@
+"""Language modelling: next-token prediction, perplexity and bits per char (seed 003).
+
+Data (``config.data``): a corpus from ``rnnlab.data.load_corpus`` (``dataset``: the embedded
+``rnnlab_pydoc_prose``, ``tiny_shakespeare``, ``lm1b`` or ``files`` with ``path`` holding
+PTB-layout ``train.txt``/``valid.txt``/``test.txt``), tokenized by characters or words
+(``tokenizer``; the vocabulary comes from train and is saved as ``<workdir>/vocab.json``,
+which ``rnnlab.sample`` reuses; a run dir holding a different vocabulary is refused).
+
+Two training modes (``data.mode``):
+
+* ``tbptt`` (truncated BPTT, Zaremba et al. 2014): the train split is one token stream cut
+  into ``train.batch_size`` parallel streams and segments of ``data.seq_len`` steps
+  (``rnnlab.data.TBPTTBatches``). The recurrent state of every layer is the task's carry:
+  it is passed from one segment to the next with its gradient stopped, and zeroed on the
+  first segment of each epoch (the batch's ``reset`` flag).
+* ``sentences``: every line is a sequence ``[<eos>, tokens, <eos>]`` (character models use
+  the newline as the delimiter), right-padded and masked, with full BPTT and a fresh zero
+  state per sentence.
+
+Evaluation: perplexity = exp(mean NLL per token) over the *whole* valid (during training)
+or test split (``final_report``), every one of its N - 1 predictions scored exactly once,
+with the state carried across the split in ``tbptt`` mode. Metrics: ``loss`` (nats per
+token), ``perplexity``, ``bits_per_token``, ``bits_per_char`` (character models: the same
+number), ``num_tokens`` (predictions scored).
+
+Baseline: ``final_report`` fits an interpolated Kneser-Ney model of order
+``data.ngram_order`` on the same train tokens and scores valid and test as one stream each
+(``rnnlab.baselines.KneserNeyLM``), reported beside the RNN's figures as ``ngram_*``.
+
+Loss scale: ``model.loss_reduction="mean"`` minimizes the mean NLL per token;
+``"sum_over_time"`` sums over the T steps and averages over the batch rows, the
+convention of Zaremba et al.'s code (and TensorFlow's PTB tutorial) for which their
+learning rate of 1.0 was tuned. Logged metrics are per token either way.
+"""
+import dataclasses
+import functools
+import math
+from typing import Any, Iterable
+
+from absl import logging
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import ml_collections
+import numpy as np
+import optax
+
+from rnnlab import baselines
+from rnnlab import cells
+from rnnlab import data as data_lib
+from rnnlab import recurrence
+from rnnlab.data import vocabulary as vocabulary_lib
+from rnnlab.models import language_model
+from rnnlab.tasks import recurrent_model
+from rnnlab.tasks.registry import register_task
+from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
+
+MODES = ("tbptt", "sentences")
+TOKENIZERS = vocabulary_lib.KINDS
+LOSS_REDUCTIONS = language_model.LOSS_REDUCTIONS
+SPLITS = ("train", "valid", "test")
+_LN2 = math.log(2.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class LMData:
+  """A tokenized corpus: the tokenizer (vocabulary from train) and int32 ids per split."""
+  tokenizer: Any
+  corpus: Any
+  ids: dict[str, np.ndarray]
+
+  @property
+  def vocab_size(self) -> int:
+    return self.tokenizer.vocab_size
+
+
+@functools.lru_cache(maxsize=4)
+def _load(dataset: str, path: str, data_dir: str, max_documents: int, kind: str,
+          max_vocab_size: int, min_count: int) -> LMData:
+  corpus = data_lib.load_corpus(dataset, path=path or None, data_dir=data_dir or None,
+                                max_documents=max_documents or None)
+  train_text = corpus.text("train")
+  if not train_text.strip():
+    raise ValueError(f"the train split of {corpus.name!r} is empty; a language model needs "
+                     "training text")
+  if kind == "word":
+    tokenizer = data_lib.build_tokenizer(kind, train_text, max_size=max_vocab_size or None,
+                                         min_count=min_count)
+  else:
+    tokenizer = data_lib.build_tokenizer(kind, train_text)
+  ids = {split: tokenizer.encode(corpus.text(split), on_unseen="unk") for split in SPLITS}
+  return LMData(tokenizer=tokenizer, corpus=corpus, ids=ids)
+
+
+def load_data(config: ml_collections.ConfigDict) -> LMData:
+  """The corpus and tokenizer of ``config.data`` (cached per process)."""
+  d = config.data
+  return _load(d.dataset, d.path, d.data_dir, d.max_documents, d.tokenizer,
+               d.max_vocab_size, d.min_count)
+
+
+def _sentence_delimiter(tokenizer) -> int:
+  """``<eos>`` for word models, the newline for character models."""
+  if tokenizer.vocabulary.kind == "word":
+    return tokenizer.vocabulary.token_to_id[vocabulary_lib.EOS]
+  newline = tokenizer.vocabulary.token_to_id.get("\n")
+  if newline is None:
+    raise ValueError("data.mode='sentences' with a char tokenizer needs newlines in the "
+                     "train text (they delimit the sentences)")
+  return newline
+
+
+def _sentence_batches(config, lm: LMData, split: str, batch_size: int, shuffle: bool):
+  sequences = data_lib.lm_sentences(lm.corpus.lines(split), lm.tokenizer,
+                                    _sentence_delimiter(lm.tokenizer))
+  if not sequences:
+    raise ValueError(f"the {split} split of {lm.corpus.name!r} has no non-empty lines")
+  bounds = tuple(config.data.bucket_boundaries) or None
+  return data_lib.SentenceBatches(sequences, batch_size, bucket_boundaries=bounds,
+                                  shuffle=shuffle, seed=config.train.seed)
+
+
+def _model_inputs(batch: Batch, char_level: bool) -> Batch:
+  """Only the ``[B, ...]`` arrays the model and loss read (the mesh shards every array)."""
+  out = {k: np.asarray(batch[k]) for k in ("inputs", "targets", "mask")}
+  if "lengths" in batch:
+    out["lengths"] = np.asarray(batch["lengths"])
+  if char_level:
+    out["chars"] = out["mask"]  # each target token is one character
+  return out
+
+
+def split_batches(config: ml_collections.ConfigDict, split: str, *, batch_size: int
+                  ) -> Iterable[Batch]:
+  """Every prediction of ``split`` exactly once, in order, as eval batches.
+
+  ``tbptt``: the split's stream in ``batch_size`` parallel streams of ``seq_len`` segments
+  (the last padded and masked), ``reset [B]`` True on the first segment. ``sentences``:
+  padded sentence batches in corpus order. Every batch also has ``first [B]``: 1.0 in
+  row 0 of the first batch only (so ``num_tokens`` sums to the split's token count).
+  """
+  lm = load_data(config)
+  char_level = config.data.tokenizer == "char"
+  if config.data.mode == "tbptt":
+    source = data_lib.TBPTTBatches(lm.ids[split], batch_size, config.data.seq_len,
+                                   drop_remainder=False, name=split)
+  else:
+    source = _sentence_batches(config, lm, split, batch_size, shuffle=False)
+  for position in range(source.num_segments if config.data.mode == "tbptt"
+                        else source.num_batches):
+    raw = source.batch(position)
+    batch = _model_inputs(raw, char_level)
+    if config.data.mode == "tbptt":
+      batch["reset"] = np.full((batch_size,), bool(raw["reset"]))
+    first = np.zeros((batch_size,), np.float32)
+    first[0] = 1.0 if position == 0 else 0.0
+    batch["first"] = first
+    yield batch
+
+
+def _nll(logits: jax.Array, targets: jax.Array, mask: jax.Array) -> jax.Array:
+  """float32 [B, T]: -log p(target), zero where ``mask`` is 0."""
+  return optax.softmax_cross_entropy_with_integer_labels(logits, targets) * mask
+
+
+@register_task
+class LanguageModelTask(Task):
+  """Next-token prediction over a text corpus; see the module docstring."""
+  name = "language_model"
+
+  # ---- configuration --------------------------------------------------------------
+
+  def default_config(self) -> ml_collections.ConfigDict:
+    model = recurrent_model.default_model_config()
+    model.hidden_size = 200
+    model.num_layers = 2
+    model.embed_size = 0  # 0: the hidden size
+    model.variational_dropout = False  # one dropout mask per sequence (Gal & Ghahramani)
+    model.tie_weights = False  # softmax weights = embedding (needs embed_size == hidden)
+    model.init_scale = 0.0  # > 0: every parameter ~ U(-s, s) (Zaremba: 0.1); 0: cell inits
+    model.loss_reduction = "mean"  # or "sum_over_time" (Zaremba's loss scale)
+    return ml_collections.ConfigDict(dict(
+        data=dict(
+            dataset="rnnlab_pydoc_prose",  # rnnlab.data.dataset_names()
+            path="",  # dataset="files": folder with train.txt, valid.txt, test.txt
+            data_dir="",  # TFDS data dir ("" = TFDS's default)
+            max_documents=0,  # cap per split for TFDS datasets (0 = all)
+            tokenizer="char",  # "char" or "word"
+            max_vocab_size=0,  # words: keep the most frequent (0 = all)
+            min_count=1,  # words: drop rarer ones (they become <unk>)
+            mode="tbptt",  # "tbptt" or "sentences"
+            seq_len=35,  # T: TBPTT segment length
+            bucket_boundaries=(),  # sentences: padded lengths (() = longest in batch)
+            ngram_order=5,  # Kneser-Ney baseline order
+        ),
+        model=model))
+
+  def config_choices(self):
+    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS,
+            "data.tokenizer": TOKENIZERS, "data.mode": MODES,
+            "data.dataset": tuple(data_lib.dataset_names()),
+            "model.loss_reduction": LOSS_REDUCTIONS}
+
+  def validate_config(self, config: ml_collections.ConfigDict) -> None:
+    d, m = config.data, config.model
+    for key in ("seq_len", "ngram_order", "min_count"):
+      if d[key] < 1:
+        raise ValueError(f"config.data.{key} must be >= 1, got {d[key]!r}")
+    for key in ("max_documents", "max_vocab_size"):
+      if d[key] < 0:
+        raise ValueError(f"config.data.{key} must be >= 0 (0 = no limit), got {d[key]!r}")
+    if d.dataset == "files" and not d.path:
+      raise ValueError("config.data.dataset='files' needs config.data.path: a folder with "
+                       "train.txt, valid.txt and test.txt")
+    if d.tokenizer == "char" and (d.max_vocab_size or d.min_count != 1):
+      raise ValueError("config.data.max_vocab_size/min_count apply to the word tokenizer "
+                       f"only; got tokenizer='char' with max_vocab_size={d.max_vocab_size}, "
+                       f"min_count={d.min_count}")
+    if m.embed_size < 0 or m.init_scale < 0:
+      raise ValueError(f"config.model.embed_size and init_scale must be >= 0, got "
+                       f"{m.embed_size!r} and {m.init_scale!r}")
+    if m.tie_weights and m.embed_size not in (0, m.hidden_size):
+      raise ValueError(f"config.model.tie_weights=True needs embed_size == hidden_size (or "
+                       f"0), got embed_size={m.embed_size}, hidden_size={m.hidden_size}")
+    recurrent_model.validate_model_config(m)
+
+  def prepare_workdir(self, config, workdir) -> None:
+    """Saves ``vocab.json``; a different vocabulary already there raises ValueError."""
+    data_lib.save_tokenizer(load_data(config).tokenizer, workdir)
+
+  # ---- data -----------------------------------------------------------------------
+
+  def _train_source(self, config, global_batch: int):
+    lm = load_data(config)
+    if config.data.mode == "tbptt":
+      return data_lib.TBPTTBatches(lm.ids["train"], global_batch, config.data.seq_len,
+                                   name="train")
+    return _sentence_batches(config, lm, "train", global_batch, shuffle=True)
+
+  def steps_per_epoch(self, config) -> int:
+    source = self._train_source(config, config.train.batch_size)
+    return source.num_segments if config.data.mode == "tbptt" else source.num_batches
+
+  def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
+    """Epoch after epoch of the train split; this process's ``batch_size`` rows."""
+    source = self._train_source(config, batch_size * shard_count)
+    tbptt = config.data.mode == "tbptt"
+    num_batches = source.num_segments if tbptt else source.num_batches
+    rows = slice(shard_index * batch_size, (shard_index + 1) * batch_size)
+
+    def batch_fn(position: int) -> Batch:
+      epoch, index = divmod(position, num_batches)
+      raw = source.batch(index, epoch)
+      batch = {k: v[rows] for k, v in _model_inputs(raw, False).items()}
+      if tbptt:
+        batch["reset"] = np.full((batch_size,), bool(raw["reset"]))
+      return batch
+
+    return IndexedBatchIterator(batch_fn)
+
+  def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
+    return split_batches(config, "valid", batch_size=batch_size)
+
+  # ---- model ----------------------------------------------------------------------
+
+  def build_model(self, config) -> nn.Module:
+    return build_model(config, load_data(config).vocab_size)
+
+  def init_params(self, model, config, batch, *, key) -> Any:
+    params_key, uniform_key = jax.random.split(key)
+    params = model.init({"params": params_key}, jnp.asarray(batch["inputs"]))["params"]
+    if config.model.init_scale > 0:
+      params = language_model.uniform_reinit(params, config.model.init_scale, key=uniform_key)
+    return params
+
+  def initial_carry(self, config, *, batch_size) -> Any:
+    if config.data.mode != "tbptt":
+      return None
+    return language_model.initial_states(recurrent_model.make_cells(config.model), batch_size)
+
+  # ---- objective and metrics ------------------------------------------------------
+
+  def _forward(self, model, params, batch, carry, *, key=None, train=False):
+    states = None
+    if carry is not None:
+      states = language_model.reset_states(carry, batch["reset"])
+    rngs = {"dropout": key} if train and key is not None else {}
+    final_states, logits = model.apply(
+        {"params": params}, batch["inputs"], initial_states=states,
+        lengths=batch.get("lengths"), deterministic=not train, rngs=rngs)
+    nll = _nll(logits, batch["targets"], batch["mask"])
+    new_carry = None if carry is None else jax.lax.stop_gradient(final_states)
+    return nll, new_carry
+
+  def loss(self, model, params, batch, carry, *, key, train):
+    nll, new_carry = self._forward(model, params, batch, carry, key=key, train=train)
+    per_token = jnp.sum(nll) / jnp.maximum(jnp.sum(batch["mask"]), 1.0)
+    objective = language_model.training_objective(nll, batch["mask"], model.loss_reduction)
+    return objective, ({"nll": per_token, "bits_per_token": per_token / _LN2}, new_carry)
+
+  def eval_step(self, model, params, batch, carry):
+    nll, new_carry = self._forward(model, params, batch, carry)
+    tokens = jnp.sum(batch["mask"])
+    sums = {"loss": (jnp.sum(nll), tokens),
+            "num_tokens": (tokens, jnp.sum(batch["first"]))}
+    if "chars" in batch:
+      sums["bits_per_char"] = (jnp.sum(nll) / _LN2, jnp.sum(batch["chars"]))
+    return sums, new_carry
+
+  def finalize_eval_metrics(self, metrics):
+    metrics = dict(metrics)
+    metrics["perplexity"] = math.exp(min(metrics["loss"], 700.0))
+    metrics["bits_per_token"] = metrics["loss"] / _LN2
+    return metrics
+
+  def evaluate_split(self, config, model, params, split: str) -> dict[str, float]:
+    """Metrics of the RNN over a whole split, state carried across it (``tbptt``)."""
+    batch_size = config.train.eval_batch_size or config.train.batch_size
+    step = jax.jit(functools.partial(self.eval_step, model))
+    carry = self.initial_carry(config, batch_size=batch_size)
+    totals = None
+    for batch in split_batches(config, split, batch_size=batch_size):
+      sums, carry = step(params, batch, carry)
+      totals = sums if totals is None else jax.tree.map(lambda a, b: a + b, totals, sums)
+    totals = jax.device_get(totals)
+    return self.finalize_eval_metrics(
+        {name: float(total) / float(count) for name, (total, count) in totals.items()})
+
+  def final_report(self, config, model, params, workdir) -> dict[str, float]:
+    """RNN and Kneser-Ney perplexity (and bits per char) on valid and test; token counts."""
+    del workdir
+    lm = load_data(config)
+    char_level = config.data.tokenizer == "char"
+    report = {"train_tokens": float(lm.ids["train"].shape[0] - 1),
+              "vocab_size": float(lm.vocab_size)}
+    for split in ("valid", "test"):
+      for name, value in self.evaluate_split(config, model, params, split).items():
+        report[f"{split}_{name}"] = value
+    ngram = baselines.KneserNeyLM.fit(lm.ids["train"], lm.vocab_size,
+                                      order=config.data.ngram_order)
+    for split in ("valid", "test"):
+      score = ngram.evaluate(lm.ids[split])
+      report[f"ngram_{split}_perplexity"] = score["perplexity"]
+      report[f"ngram_{split}_bits_per_token"] = score["bits_per_token"]
+      if char_level:
+        report[f"ngram_{split}_bits_per_char"] = score["bits_per_token"]
+    report["ngram_order"] = float(config.data.ngram_order)
+    unit = "bits_per_char" if char_level else "perplexity"
+    for split in ("valid", "test"):
+      logging.info("%s %s: rnn %.4f vs %d-gram Kneser-Ney %.4f (%d tokens)", split, unit,
+                   report[f"{split}_{unit}"], config.data.ngram_order,
+                   report[f"ngram_{split}_{unit}"], report[f"{split}_num_tokens"])
+    return report
+
+
+def build_model(config: ml_collections.ConfigDict, vocab_size: int
+                ) -> language_model.LanguageModel:
+  """The :class:`LanguageModel` of ``config.model`` for a vocabulary of ``vocab_size``."""
+  m = config.model
+  model = language_model.LanguageModel(
+      vocab_size=vocab_size, cells=recurrent_model.make_cells(m), embed_size=m.embed_size,
+      dropout_rate=m.dropout_rate, variational_dropout=m.variational_dropout,
+      tie_weights=m.tie_weights, loss_reduction=m.loss_reduction, unroll=m.unroll,
+      impl=m.impl)
+  return model
