@@ -1,0 +1,87 @@
+"""validate_config: each kind of bad config stops with a message naming it and the choices."""
+import ml_collections
+import pytest
+
+from rnnlab import config_validation
+from rnnlab import training
+
+
+def _config():
+  config = training.base_config("adding")
+  config.train.batch_size = 8
+  config.train.eval_batch_size = 0
+  return config
+
+
+def _unlocked(config):
+  return ml_collections.ConfigDict(config.to_dict())
+
+
+def test_shipped_configs_and_defaults_are_valid():
+  from configs import adding, copy  # pylint: disable=import-outside-toplevel
+  for config in (_config(), adding.get_config(), adding.get_config("debug"),
+                 copy.get_config(), copy.get_config("debug")):
+    config_validation.validate_config(config)
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda c: c.model.__setitem__("cells", "lstm"),
+     r"unknown config key 'model.cells'; allowed keys in 'model': \['cell', 'dropout_rate'"),
+    (lambda c: c.train.__setitem__("epochs", 3),
+     r"unknown config key 'train.epochs'; allowed keys in 'train': \['batch_size'"),
+    (lambda c: c.model.lstm.__setitem__("forget_gate_bias", 1.0),
+     r"unknown config key 'model.lstm.forget_gate_bias'; allowed keys in 'model.lstm': "
+     r"\['forget_bias', 'layer_norm', 'peephole', 'recurrent_init'\]"),
+    (lambda c: c.__setitem__("eval", {}),
+     r"unknown top-level config section 'eval'; allowed: \('task', 'data', 'model', "
+     r"'optimizer', 'train'\)"),
+    (lambda c: c.__delitem__("optimizer"), "missing top-level config section 'optimizer'"),
+    (lambda c: c.data.__delitem__("seq_length"), "missing config key 'data.seq_length'"),
+    (lambda c: c.__setitem__("task", "parity"),
+     r"unknown task 'parity' \(config.task\); allowed: \('adding', 'copy_memory'"),
+    (lambda c: c.model.__setitem__("cell", "lstmm"),
+     r"invalid value 'lstmm' for config.model.cell; allowed: \('elman', 'irnn', 'lstm', 'gru'"),
+    (lambda c: c.optimizer.__setitem__("name", "lamb"),
+     r"invalid value 'lamb' for config.optimizer.name; allowed: \('sgd', 'momentum', 'adam', "
+     r"'adamw', 'rmsprop', 'adagrad'\)"),
+    (lambda c: c.optimizer.__setitem__("schedule", "poly"),
+     r"invalid value 'poly' for config.optimizer.schedule; allowed: \('constant', "
+     r"'step_decay', 'exponential', 'cosine'\)"),
+    (lambda c: c.optimizer.__setitem__("clip", "norm"),
+     r"invalid value 'norm' for config.optimizer.clip; allowed: \('global_norm', 'value', "
+     r"'none'\)"),
+    (lambda c: c.train.__setitem__("num_steps", 0), r"config.train.num_steps must be > 0, got 0"),
+    (lambda c: c.optimizer.__setitem__("learning_rate", -0.1),
+     r"config.optimizer.learning_rate must be > 0, got -0.1"),
+    (lambda c: c.model.__setitem__("hidden_size", 0), r"config.model.hidden_size must be >= 1"),
+    (lambda c: c.data.__setitem__("seq_length", 1), r"config.data.seq_length must be >= 2"),
+    (lambda c: c.model.elman.__setitem__("activation", "softsign"),
+     r"config.model.elman .*unknown activation 'softsign'; allowed: \['relu', 'tanh'\]"),
+    (lambda c: c.train.__setitem__("batch_size", 6),
+     r"config.train.batch_size=6 must be divisible by the number of devices \(4\)"),
+])
+def test_bad_config_raises_naming_the_problem(mutate, message):
+  config = _unlocked(_config())
+  if "softsign" in message:
+    config.model.cell = "elman"
+  mutate(config)
+  with pytest.raises(ValueError, match=message):
+    config_validation.validate_config(config, num_devices=4)
+
+
+def test_wrong_type_raises():
+  # A hand-written config (ConfigDict's own type check only guards later assignments).
+  raw = _config().to_dict()
+  raw["train"]["num_steps"] = "100"
+  with pytest.raises(ValueError, match=r"config key 'train.num_steps' must be of type int like "
+                     r"its default 1000, got '100'"):
+    config_validation.validate_config(ml_collections.ConfigDict(raw), num_devices=4)
+  raw["train"]["num_steps"] = True
+  with pytest.raises(ValueError, match=r"'train.num_steps' must be of type int"):
+    config_validation.validate_config(ml_collections.ConfigDict(raw), num_devices=4)
+
+
+def test_int_accepted_where_a_float_is_expected():
+  config = _config()
+  config.optimizer.learning_rate = 1
+  config_validation.validate_config(config, num_devices=4)
