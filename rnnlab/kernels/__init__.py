@@ -33,7 +33,8 @@ def find_fused(cell: Any) -> Callable[..., Any] | None:
 
 # Built-in fast paths (imported last: they use ``register_fused`` above).
 from rnnlab import cells as _cells  # noqa: E402
-from rnnlab.kernels import elman, gru, lstm  # noqa: E402
+from rnnlab.kernels import chunked_remat, elman, gru, lstm  # noqa: E402
+from rnnlab.kernels.chunked_remat import chunked_remat_scan, default_chunk  # noqa: E402
 from rnnlab.kernels.elman import fused_elman  # noqa: E402
 from rnnlab.kernels.gru import fused_gru  # noqa: E402
 from rnnlab.kernels.lstm import fused_lstm  # noqa: E402
