@@ -1,0 +1,373 @@
+"""Translation (seeds 000-002): encoder-decoder with or without attention, BLEU.
+
+Data: ``data.dataset`` is the embedded English -> French corpus ``rnnlab_en_fr_numbers``
+(numbers, quantities and dates written out; generated offline on first use, about 30 s) or
+a prepared public TFDS set (``ted_hrlr_translate/pt_to_en``, ``wmt14_translate/de-en``; see
+``rnnlab.data.translation.sources``). Tokenizers (word level, or SentencePiece subwords with
+``data.tokenizer="subword"``) are built from the training split and saved in the workdir as
+``source_tokenizer.json`` / ``target_tokenizer.json``; ``rnnlab.translate`` reuses them.
+Pairs longer than ``data.max_source_length`` / ``data.max_target_length`` (EOS included) are
+left out of training and evaluation (their count is logged). Batches are padded to length
+buckets (``data.bucket_boundaries``), one compilation per bucket.
+
+Model: :class:`rnnlab.models.seq2seq.Seq2Seq`; ``model.attention`` is "none" (final encoder
+state as the context vector), "additive" (Bahdanau) or "dot"/"general" (Luong, with input
+feeding). Training: teacher forcing, token-level cross-entropy (nats per target token, EOS
+included).
+
+Metrics: eval reports ``loss``, ``token_accuracy`` (teacher forced) and ``exact_match`` of
+greedy decoding (ids, inside the jitted eval step). ``final_report`` decodes the validation
+and test splits greedily and with beam search (``model.decoding``), scores sacrebleu corpus
+BLEU on detokenised text, exact match and BLEU per source-length bucket
+(``data.length_bucket_edges``), and writes ``translations_<split>.tsv`` and
+``bleu_by_length_<split>.json`` into the workdir.
+"""
+import functools
+import json
+import math
+import os
+from typing import Any, Iterable
+
+from absl import logging
+import flax.linen as nn
+import jax
+import jax.numpy as jnp
+import ml_collections
+import numpy as np
+
+from rnnlab import cells
+from rnnlab import decoding
+from rnnlab.data import translation as data_lib
+from rnnlab.metrics import translation as metrics_lib
+from rnnlab.models import seq2seq
+from rnnlab.tasks.registry import register_task
+from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
+
+SOURCE_TOKENIZER_FILE = "source_tokenizer.json"
+TARGET_TOKENIZER_FILE = "target_tokenizer.json"
+TOKENIZERS = ("word", "subword")
+SPLITS = data_lib.sources.SPLITS
+
+
+def default_data_config() -> ml_collections.ConfigDict:
+  return ml_collections.ConfigDict(dict(
+      dataset="rnnlab_en_fr_numbers",  # "/tiny" selects the small test variant
+      data_dir="",  # TFDS data folder; "" = TFDS's default (~/tensorflow_datasets)
+      source_lang="",  # "" = the dataset's supervised keys
+      target_lang="",
+      tokenizer="word",  # "word" | "subword" (SentencePiece unigram)
+      source_vocab_size=0,  # 0 = every training piece (word); required for subword
+      target_vocab_size=0,
+      max_source_length=64,  # tokens; longer pairs are left out, longer inputs rejected
+      max_target_length=72,  # tokens including EOS; also the decoding limit
+      bucket_boundaries=(16, 32, 48, 72),  # padded lengths (>= both limits at the end)
+      max_train_examples=0,  # 0 = all
+      max_eval_examples=0,  # validation examples used by eval and the final report
+      max_test_examples=0,
+      eval_split="validation",
+      test_split="test",
+      length_bucket_edges=(0, 10, 20, 30, 40),  # BLEU by source length: [0,10), ..., [40,inf)
+  ))
+
+
+def default_model_config() -> ml_collections.ConfigDict:
+  return ml_collections.ConfigDict(dict(
+      embed_size=64,
+      encoder_cell="lstm",
+      encoder_hidden_size=64,
+      encoder_layers=1,
+      bidirectional=True,
+      decoder_cell="lstm",
+      decoder_hidden_size=128,
+      attention="additive",  # "none" | "additive" | "dot" | "general"
+      attention_size=128,  # additive attention's hidden size
+      input_feeding=True,  # Luong attention only
+      dropout_rate=0.0,
+      decoding=dict(beam_size=5, length_penalty=0.6),
+  ))
+
+
+# ---- data -------------------------------------------------------------------------------
+
+class TranslationData:
+  """Tokenizers and encoded splits of one data config (cached per config)."""
+
+  def __init__(self, data: ml_collections.ConfigDict):
+    self.config = data
+    self._pairs: dict[str, list[tuple[str, str]]] = {}
+    self._encoded: dict[str, data_lib.EncodedPairs] = {}
+    train = self.pairs("train")
+    kind = data.tokenizer
+    self.source_tokenizer = data_lib.build_tokenizer(
+        kind, [s for s, _ in train], data.source_vocab_size or None)
+    self.target_tokenizer = data_lib.build_tokenizer(
+        kind, [t for _, t in train], data.target_vocab_size or None)
+
+  def pairs(self, split: str) -> list[tuple[str, str]]:
+    if split not in self._pairs:
+      d = self.config
+      limit = {"train": d.max_train_examples, d.eval_split: d.max_eval_examples,
+               d.test_split: d.max_test_examples}.get(split, 0)
+      source = data_lib.load_split(d.dataset, split, data_dir=d.data_dir or None,
+                                   source_lang=d.source_lang or None,
+                                   target_lang=d.target_lang or None)
+      self._pairs[split] = source.pairs(limit or None)
+      if not self._pairs[split]:
+        raise ValueError(f"{d.dataset}/{split} has no sentence pairs")
+    return self._pairs[split]
+
+  def encoded(self, split: str) -> data_lib.EncodedPairs:
+    if split not in self._encoded:
+      d = self.config
+      pairs = self.pairs(split)
+      enc = data_lib.encode_pairs(pairs, self.source_tokenizer, self.target_tokenizer,
+                                  d.max_source_length, d.max_target_length)
+      if len(enc) < len(pairs):
+        logging.info("%s/%s: left out %d of %d pairs (empty or over %d/%d tokens)", d.dataset,
+                     split, len(pairs) - len(enc), len(pairs), d.max_source_length,
+                     d.max_target_length)
+      if len(enc) == 0:
+        raise ValueError(f"{d.dataset}/{split}: no pair within the length limits "
+                         f"({d.max_source_length} / {d.max_target_length} tokens)")
+      self._encoded[split] = enc
+    return self._encoded[split]
+
+
+def _data_key(data: ml_collections.ConfigDict) -> str:
+  return json.dumps(data.to_dict(), sort_keys=True, default=list)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_data(key: str) -> TranslationData:
+  return TranslationData(ml_collections.ConfigDict(json.loads(key)))
+
+
+def load_data(config: ml_collections.ConfigDict) -> TranslationData:
+  return _load_data(_data_key(config.data))
+
+
+# ---- model ------------------------------------------------------------------------------
+
+def build_model(model_config: ml_collections.ConfigDict, source_vocab_size: int,
+                target_vocab_size: int) -> seq2seq.Seq2Seq:
+  m = model_config
+  return seq2seq.Seq2Seq(
+      source_vocab_size=source_vocab_size, target_vocab_size=target_vocab_size,
+      embed_size=m.embed_size, encoder_cell=m.encoder_cell,
+      encoder_hidden_size=m.encoder_hidden_size, encoder_layers=m.encoder_layers,
+      bidirectional=m.bidirectional, decoder_cell=m.decoder_cell,
+      decoder_hidden_size=m.decoder_hidden_size, attention=m.attention,
+      attention_size=m.attention_size, input_feeding=m.input_feeding,
+      dropout_rate=m.dropout_rate)
+
+
+def translate_batch(model: seq2seq.Seq2Seq, params: Any, batch: Batch, *, method: str,
+                    beam_size: int, length_penalty: float, max_length: int):
+  """Token ids ``[B, L]`` and attention weights ``[B, L, S]`` of the best output per row."""
+  encode_fn, step_fn = seq2seq.decoder_functions(model)
+  static, carry = encode_fn(params, batch["source"], batch["source_length"])
+  if method == "greedy":
+    out = decoding.greedy_search(step_fn, params, static, carry, bos_id=data_lib.BOS_ID,
+                                 eos_id=data_lib.EOS_ID, max_length=max_length)
+    return out.tokens, out.aux
+  if method == "beam":
+    out = decoding.beam_search(step_fn, params, static, carry, beam_size=beam_size,
+                               bos_id=data_lib.BOS_ID, eos_id=data_lib.EOS_ID,
+                               max_length=max_length, alpha=length_penalty)
+    return out.tokens[:, 0], out.aux[:, 0]
+  raise ValueError(f"unknown decoding method {method!r}; allowed: 'greedy', 'beam'")
+
+
+def decode_split(config, model, params, data: TranslationData, split: str, method: str,
+                 batch_size: int) -> list[str]:
+  """Detokenised outputs for every encoded example of ``split``, in split order."""
+  enc = data.encoded(split)
+  position = {int(i): k for k, i in enumerate(enc.indices)}
+  outputs = [""] * len(enc)
+  dec = config.model.decoding
+  for batch in data_lib.evaluation_batches(enc, batch_size, tuple(config.data.bucket_boundaries)):
+    tokens, _ = translate_batch(model, params, batch, method=method, beam_size=dec.beam_size,
+                                length_penalty=dec.length_penalty,
+                                max_length=config.data.max_target_length)
+    tokens = np.asarray(jax.device_get(tokens))
+    for row, index in enumerate(batch["index"]):
+      if index >= 0:
+        outputs[position[int(index)]] = data.target_tokenizer.decode(tokens[row])
+  return outputs
+
+
+def _token_losses(model, params, batch, *, key=None, train=False):
+  rngs = {"dropout": key} if train else {}
+  logits, _ = model.apply({"params": params}, batch["source"], batch["source_length"],
+                          batch["target_input"], deterministic=not train, rngs=rngs)
+  log_probs = jax.nn.log_softmax(logits)
+  target = jnp.asarray(batch["target_output"])
+  nll = -jnp.take_along_axis(log_probs, target[..., None], axis=-1)[..., 0]
+  weights = jnp.asarray(batch["target_mask"]) * jnp.asarray(batch["weight"])[:, None]
+  correct = (jnp.argmax(logits, axis=-1) == target).astype(jnp.float32)
+  return nll, correct, weights
+
+
+@register_task
+class TranslationTask(Task):
+  """Sequence-to-sequence translation; see the module docstring."""
+  name = "translation"
+
+  def default_config(self) -> ml_collections.ConfigDict:
+    return ml_collections.ConfigDict(dict(data=default_data_config(),
+                                          model=default_model_config()))
+
+  def config_choices(self):
+    return {"data.tokenizer": TOKENIZERS, "data.eval_split": SPLITS,
+            "data.test_split": SPLITS, "model.encoder_cell": tuple(cells.CELLS),
+            "model.decoder_cell": tuple(cells.CELLS), "model.attention": seq2seq.ATTENTIONS}
+
+  def validate_config(self, config: ml_collections.ConfigDict) -> None:
+    d, m = config.data, config.model
+    positive = {"data.max_source_length": d.max_source_length,
+                "data.max_target_length": d.max_target_length,
+                "model.embed_size": m.embed_size,
+                "model.encoder_hidden_size": m.encoder_hidden_size,
+                "model.encoder_layers": m.encoder_layers,
+                "model.decoder_hidden_size": m.decoder_hidden_size,
+                "model.attention_size": m.attention_size,
+                "model.decoding.beam_size": m.decoding.beam_size}
+    for key, value in positive.items():
+      if value < 1:
+        raise ValueError(f"config.{key} must be >= 1, got {value!r}")
+    for key in ("max_train_examples", "max_eval_examples", "max_test_examples",
+                "source_vocab_size", "target_vocab_size"):
+      if d[key] < 0:
+        raise ValueError(f"config.data.{key} must be >= 0, got {d[key]!r}")
+    if d.tokenizer == "subword" and (d.source_vocab_size < 8 or d.target_vocab_size < 8):
+      raise ValueError("config.data.tokenizer='subword' needs source_vocab_size and "
+                       "target_vocab_size >= 8")
+    bounds = tuple(d.bucket_boundaries)
+    if not bounds or list(bounds) != sorted(set(bounds)) or bounds[0] < 1:
+      raise ValueError(f"config.data.bucket_boundaries must be increasing positive ints, got "
+                       f"{bounds!r}")
+    if bounds[-1] < max(d.max_source_length, d.max_target_length):
+      raise ValueError(f"config.data.bucket_boundaries end at {bounds[-1]} but the length "
+                       f"limits are {d.max_source_length} / {d.max_target_length}; the last "
+                       "boundary must be >= both")
+    edges = tuple(d.length_bucket_edges)
+    if not edges or list(edges) != sorted(set(edges)):
+      raise ValueError(f"config.data.length_bucket_edges must be increasing, got {edges!r}")
+    if m.decoding.length_penalty < 0:
+      raise ValueError(f"config.model.decoding.length_penalty must be >= 0, got "
+                       f"{m.decoding.length_penalty!r}")
+    if not 0.0 <= m.dropout_rate < 1.0:
+      raise ValueError(f"config.model.dropout_rate must be in [0, 1), got {m.dropout_rate!r}")
+    if m.attention == "dot":
+      memory = m.encoder_hidden_size * (2 if m.bidirectional else 1)
+      if memory != m.decoder_hidden_size:
+        raise ValueError(
+            f"config.model.attention='dot' needs decoder_hidden_size == encoder memory size "
+            f"({m.encoder_hidden_size} x {2 if m.bidirectional else 1} = {memory}); got "
+            f"{m.decoder_hidden_size}. Use attention='general' or change the sizes.")
+
+  def prepare_workdir(self, config, workdir) -> None:
+    """Saves the tokenizers; different ones already there raise ValueError."""
+    data = load_data(config)
+    for name, tok in ((SOURCE_TOKENIZER_FILE, data.source_tokenizer),
+                      (TARGET_TOKENIZER_FILE, data.target_tokenizer)):
+      path = os.path.join(workdir, name)
+      if os.path.exists(path):
+        existing = data_lib.load_tokenizer(path)
+        same = (existing.kind == tok.kind and existing.vocab_size == tok.vocab_size and all(
+            existing.decode([i]) == tok.decode([i]) for i in range(4, tok.vocab_size)))
+        if not same:
+          raise ValueError(f"{path} holds a different tokenizer than this config builds; "
+                           "use a new workdir")
+      else:
+        tok.save(path)
+
+  # ---- data -----------------------------------------------------------------------
+
+  def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
+    enc = load_data(config).encoded("train")
+    if shard_count > 1:
+      keep = np.arange(len(enc))[shard_index::shard_count]
+      enc = data_lib.EncodedPairs(tuple(enc.sources[i] for i in keep),
+                                  tuple(enc.targets[i] for i in keep), enc.indices[keep])
+    batches = data_lib.BucketedBatches(enc, batch_size, tuple(config.data.bucket_boundaries),
+                                       seed=config.train.seed)
+    return IndexedBatchIterator(batches)
+
+  def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
+    enc = load_data(config).encoded(config.data.eval_split)
+    return data_lib.evaluation_batches(enc, batch_size, tuple(config.data.bucket_boundaries))
+
+  def steps_per_epoch(self, config) -> int:
+    enc = load_data(config).encoded("train")
+    return data_lib.BucketedBatches(enc, config.train.batch_size,
+                                    tuple(config.data.bucket_boundaries),
+                                    seed=0).batches_per_epoch
+
+  # ---- model ----------------------------------------------------------------------
+
+  def build_model(self, config) -> nn.Module:
+    data = load_data(config)
+    return build_model(config.model, data.source_tokenizer.vocab_size,
+                       data.target_tokenizer.vocab_size)
+
+  def init_params(self, model, config, batch, *, key) -> Any:
+    return model.init({"params": key}, batch["source"], batch["source_length"],
+                      batch["target_input"])["params"]
+
+  # ---- objective and metrics ------------------------------------------------------
+
+  def loss(self, model, params, batch, carry, *, key, train):
+    nll, correct, weights = _token_losses(model, params, batch, key=key, train=train)
+    tokens = jnp.maximum(jnp.sum(weights), 1.0)
+    loss = jnp.sum(nll * weights) / tokens
+    return loss, ({"token_accuracy": jnp.sum(correct * weights) / tokens}, carry)
+
+  def eval_step(self, model, params, batch, carry):
+    nll, correct, weights = _token_losses(model, params, batch)
+    tokens, _ = translate_batch(model, params, batch, method="greedy", beam_size=1,
+                                length_penalty=0.0, max_length=batch["target_output"].shape[1])
+    # Both hold y_1 .. y_n EOS then PAD, so equal rows are exact matches.
+    same = jnp.all(tokens == jnp.asarray(batch["target_output"]), axis=1).astype(jnp.float32)
+    example_weight = jnp.asarray(batch["weight"])
+    sums = {"loss": (jnp.sum(nll * weights), jnp.sum(weights)),
+            "token_accuracy": (jnp.sum(correct * weights), jnp.sum(weights)),
+            "exact_match": (jnp.sum(same * example_weight), jnp.sum(example_weight))}
+    return sums, carry
+
+  def finalize_eval_metrics(self, metrics):
+    metrics = dict(metrics)
+    metrics["perplexity"] = math.exp(min(metrics["loss"], 50.0))
+    return metrics
+
+  def final_report(self, config, model, params, workdir) -> dict[str, float]:
+    data = load_data(config)
+    batch_size = config.train.eval_batch_size or config.train.batch_size
+    edges = tuple(config.data.length_bucket_edges)
+    report = {}
+    for split in dict.fromkeys((config.data.eval_split, config.data.test_split)):
+      enc = data.encoded(split)
+      pairs = [data.pairs(split)[int(i)] for i in enc.indices]
+      sources = [s for s, _ in pairs]
+      references = [t for _, t in pairs]
+      lengths = [len(s) for s in enc.sources]
+      outputs, by_length = {}, {}
+      for method in ("greedy", "beam"):
+        outputs[method] = decode_split(config, model, params, data, split, method, batch_size)
+        report[f"{split}_{method}_bleu"] = metrics_lib.corpus_bleu(references, outputs[method])
+        report[f"{split}_{method}_exact_match"] = metrics_lib.exact_match(references,
+                                                                          outputs[method])
+        by_length[method] = metrics_lib.bleu_by_length(references, outputs[method], lengths,
+                                                       edges)
+        for row in by_length[method]:
+          report[f"{split}_{method}_bleu_len_{row['bucket'].replace('+', 'plus')}"] = row["bleu"]
+      with open(os.path.join(workdir, f"bleu_by_length_{split}.json"), "w") as f:
+        json.dump({"edges": list(edges), **by_length}, f, indent=2)
+      with open(os.path.join(workdir, f"translations_{split}.tsv"), "w", encoding="utf-8") as f:
+        f.write("source_tokens\tsource\treference\tgreedy\tbeam\n")
+        for row in zip(lengths, sources, references, outputs["greedy"], outputs["beam"]):
+          f.write("\t".join(str(x) for x in row) + "\n")
+      logging.info("%s: BLEU greedy %.2f beam %.2f; exact match greedy %.3f beam %.3f", split,
+                   report[f"{split}_greedy_bleu"], report[f"{split}_beam_bleu"],
+                   report[f"{split}_greedy_exact_match"], report[f"{split}_beam_exact_match"])
+    return report
