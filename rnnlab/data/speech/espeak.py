@@ -3,6 +3,12 @@
 The library and its voice data come from the PyPI package ``espeakng-loader``; nothing
 is downloaded. eSpeak NG keeps global state, so one ``Synthesizer`` per process is
 shared (``synthesizer()``); it is not thread-safe.
+
+Determinism: ``synthesize`` reseeds the C library's ``rand()`` (which eSpeak NG uses for
+its noise sources) before each utterance, so a fresh process that makes the same calls
+produces the same samples. eSpeak NG also carries a little state from one utterance to
+the next (the same text and voice can come out a few samples longer or shorter after
+other utterances), so outputs depend on what the process synthesised before.
 """
 import ctypes
 import dataclasses
@@ -66,6 +72,7 @@ class Synthesizer:
       raise RuntimeError(f"eSpeak NG failed to initialise (returned {rate}).")
     self.sample_rate = int(rate)
     self._lib = lib
+    self._libc = ctypes.CDLL(None)  # the process's C library, whose rand() eSpeak NG uses
     self._chunks: list[np.ndarray] = []
 
     def on_audio(wav, num_samples, unused_events):
@@ -85,6 +92,7 @@ class Synthesizer:
       if self._lib.espeak_SetParameter(parameter, int(value), 0) != 0:
         raise ValueError(f"eSpeak NG rejected parameter {parameter}={value} for {voice}.")
     self._chunks = []
+    self._libc.srand(0)
     data = text.encode("utf-8") + b"\0"
     status = self._lib.espeak_Synth(data, len(data), 0, 0, 0, _ESPEAK_CHARS_UTF8, None, None)
     if status != 0:

@@ -65,7 +65,9 @@ def read_wav(path: str, sample_rate: int | None = None, resample_to_rate: bool =
     raise ValueError(f"{path}: the file is empty (0 bytes); expected a mono WAV file.")
   try:
     file_rate, data = scipy.io.wavfile.read(path)
-  except (ValueError, EOFError, OSError, IndexError) as e:
+  except Exception as e:  # pylint: disable=broad-except
+    # scipy raises many types on malformed headers (ValueError, EOFError, struct.error,
+    # even UnboundLocalError); all mean "not a readable WAV file".
     raise ValueError(f"{path}: not a readable WAV file ({e}).") from e
   if data.ndim == 2 and data.shape[1] != 1:
     raise ValueError(
