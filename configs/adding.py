@@ -6,9 +6,10 @@ Run:
       --config.model.cell=gru --config.data.seq_length=200
   python -m rnnlab.main --config=configs/adding.py:debug --workdir=/tmp/adding_debug
 
-What it should reach: always answering 1.0 scores MSE 0.167 (``eval/mse_over_baseline``
-1.0). With T=100 the LSTM below leaves the plateau after ~1-2k steps and reaches eval MSE
-< 0.01 (``accuracy`` > 0.5) within 3000 steps. The ``debug`` variant (T=10, 60 steps, tiny
+What it should reach: always answering 1.0 scores MSE 0.167 (``mse_over_baseline`` 1.0).
+With T=100 the LSTM below sits near the baseline for ~2000 steps, then leaves it: measured
+eval MSE 0.0050 at step 3000 (``mse_over_baseline`` 0.030, ``accuracy`` 0.38; best 0.0047 at
+step 2750), ~10 min on 2 busy CPU cores. The ``debug`` variant (T=10, 60 steps, tiny
 LSTM) only checks that everything runs, in a few seconds.
 """
 import ml_collections

@@ -50,11 +50,15 @@ class MetricWriter:
   """Appends metric records to ``<workdir>/metrics.jsonl`` and TensorBoard.
 
   ``resume_step``: the step training restarts from; TensorBoard events after it from an
-  earlier, interrupted run are purged so curves do not double back.
+  earlier, interrupted run are purged so curves do not double back. ``enabled=False``
+  (every process but the first on a multi-host run) makes every method a no-op.
   """
 
-  def __init__(self, workdir: str, *, resume_step: int = 0):
+  def __init__(self, workdir: str, *, resume_step: int = 0, enabled: bool = True):
     self.path = os.path.join(workdir, METRICS_FILE)
+    self.enabled = enabled
+    if not enabled:
+      return
     truncate_after(self.path, resume_step)
     self._file = open(self.path, "a")
     self._tb = tensorboardX.SummaryWriter(
@@ -62,6 +66,8 @@ class MetricWriter:
         purge_step=resume_step + 1 if resume_step else None)
 
   def write(self, step: int, split: str, metrics: Mapping[str, Any]) -> None:
+    if not self.enabled:
+      return
     record = {"step": int(step), "split": split}
     record.update({name: _json_value(value) for name, value in metrics.items()})
     self._file.write(json.dumps(record) + "\n")
@@ -69,9 +75,13 @@ class MetricWriter:
       self._tb.add_scalar(f"{split}/{name}", float(value), global_step=int(step))
 
   def flush(self) -> None:
+    if not self.enabled:
+      return
     self._file.flush()
     self._tb.flush()
 
   def close(self) -> None:
+    if not self.enabled:
+      return
     self._file.close()
     self._tb.close()

@@ -150,7 +150,8 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
     train_iter.set_state(data_state)
     logging.info("resumed from step %d in %s", int(state.step), ckpt.directory)
   start_step = int(jax.device_get(state.step))
-  writer = metric_writers.MetricWriter(workdir, resume_step=start_step)
+  writer = metric_writers.MetricWriter(workdir, resume_step=start_step,
+                                       enabled=jax.process_index() == 0)
   best = _best_eval(writer.path, tc.best_metric, tc.best_mode) if tc.best_metric else None
 
   train_step = jax.jit(steps.make_train_step(task, model, tx, schedule), donate_argnums=0)
