@@ -32,13 +32,18 @@ from rnnlab.tasks import language_model as lm_task
 
 CHECKPOINT_CHOICES = ("latest", "best")
 
-_WORKDIR = flags.DEFINE_string("workdir", None, "Run dir of a language-model run.")
-_PROMPT = flags.DEFINE_string("prompt", "The ", "Text to start from (may be empty).")
-_TEMPERATURE = flags.DEFINE_float("temperature", 0.8, "Softmax temperature (0 = greedy).")
-_LENGTH = flags.DEFINE_integer("length", 300, "Tokens to generate.")
-_CHECKPOINT = flags.DEFINE_enum("checkpoint", "latest", list(CHECKPOINT_CHOICES),
-                                "Which checkpoint to load.")
-_SEED = flags.DEFINE_integer("seed", 0, "Sampling seed.")
+FLAGS = flags.FLAGS
+
+
+def define_flags() -> None:
+  """The command-line flags (defined only when run as a program, so importing is free)."""
+  flags.DEFINE_string("workdir", None, "Run dir of a language-model run.")
+  flags.DEFINE_string("prompt", "The ", "Text to start from (may be empty).")
+  flags.DEFINE_float("temperature", 0.8, "Softmax temperature (0 = greedy).")
+  flags.DEFINE_integer("length", 300, "Tokens to generate.")
+  flags.DEFINE_enum("checkpoint", "latest", list(CHECKPOINT_CHOICES),
+                    "Which checkpoint to load.")
+  flags.DEFINE_integer("seed", 0, "Sampling seed.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,17 +169,18 @@ def generate(run: LoadedRun, prompt: str, *, length: int, temperature: float = 0
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
-  if not _WORKDIR.value:
+  if not FLAGS.workdir:
     sys.exit("rnnlab.sample: --workdir is required")
   try:
-    run = load_run(_WORKDIR.value, _CHECKPOINT.value)
-    text = generate(run, _PROMPT.value, length=_LENGTH.value, temperature=_TEMPERATURE.value,
-                    seed=_SEED.value)
+    run = load_run(FLAGS.workdir, FLAGS.checkpoint)
+    text = generate(run, FLAGS.prompt, length=FLAGS.length, temperature=FLAGS.temperature,
+                    seed=FLAGS.seed)
   except ValueError as error:
     sys.exit(f"rnnlab.sample: {error}")
-  print(f"[{_WORKDIR.value}, checkpoint step {run.step}, temperature {_TEMPERATURE.value}]")
-  print(_PROMPT.value + text)
+  print(f"[{FLAGS.workdir}, checkpoint step {run.step}, temperature {FLAGS.temperature}]")
+  print(FLAGS.prompt + text)
 
 
 if __name__ == "__main__":
+  define_flags()
   app.run(main)
