@@ -1,0 +1,131 @@
+"""Translate sentences with a trained translation model.
+
+  python -m rnnlab.translate --workdir=runs/translation_additive --beam=5 "I bought one red car."
+
+Reads the run's ``config.json``, its tokenizers and its latest checkpoint (the data set is not
+needed), and prints one translation per argument. ``--beam=1`` is greedy decoding; a larger
+value runs beam search with the run's ``model.decoding.length_penalty`` (or
+``--length_penalty``). Bad input is refused with a message: an empty sentence, one longer than
+the model's ``data.max_source_length`` tokens, words the model has never seen (listed), or a
+workdir without a trained model.
+"""
+import dataclasses
+import json
+import os
+import sys
+from typing import Any
+
+from absl import app
+from absl import flags
+import jax
+import ml_collections
+import numpy as np
+import orbax.checkpoint as ocp
+
+from rnnlab.data import translation as data_lib
+from rnnlab.tasks import translation as task_lib
+
+_WORKDIR = flags.DEFINE_string("workdir", None, "Run directory of a trained translation model.")
+_BEAM = flags.DEFINE_integer("beam", 5, "Beam size; 1 = greedy decoding.")
+_LENGTH_PENALTY = flags.DEFINE_float(
+    "length_penalty", None, "GNMT length normalisation alpha (default: the run's config).")
+CONFIG_FILE = "config.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainedTranslator:
+  config: ml_collections.ConfigDict
+  model: Any
+  params: Any
+  source_tokenizer: Any
+  target_tokenizer: Any
+  step: int
+
+
+def load_trained(workdir: str) -> TrainedTranslator:
+  """The model, parameters and tokenizers of the latest checkpoint of a translation run."""
+  config_path = os.path.join(workdir, CONFIG_FILE)
+  if not os.path.isfile(config_path):
+    raise ValueError(f"{workdir}: no {CONFIG_FILE}; is it an rnnlab run directory?")
+  with open(config_path) as f:
+    config = ml_collections.ConfigDict(json.load(f))
+  if config.get("task") != task_lib.TranslationTask.name:
+    raise ValueError(f"{workdir} is a {config.get('task')!r} run; translate needs a "
+                     f"{task_lib.TranslationTask.name!r} run.")
+  source_tok = data_lib.load_tokenizer(os.path.join(workdir, task_lib.SOURCE_TOKENIZER_FILE))
+  target_tok = data_lib.load_tokenizer(os.path.join(workdir, task_lib.TARGET_TOKENIZER_FILE))
+  directory = os.path.abspath(os.path.join(workdir, "checkpoints"))
+  manager = ocp.CheckpointManager(directory) if os.path.isdir(directory) else None
+  step = manager.latest_step() if manager is not None else None
+  if step is None:
+    raise ValueError(f"{workdir}: no checkpoint under {directory}; train the model first "
+                     "(python -m rnnlab.main --config=configs/translation/default.py "
+                     f"--workdir={workdir}).")
+  restored = manager.restore(step, args=ocp.args.Composite(state=ocp.args.StandardRestore()))
+  manager.close()
+  model = task_lib.build_model(config.model, source_tok.vocab_size, target_tok.vocab_size)
+  return TrainedTranslator(config, model, restored.state["params"], source_tok, target_tok,
+                           int(step))
+
+
+def encode_source(translator: TrainedTranslator, text: str) -> np.ndarray:
+  """Source ids of ``text``; ValueError for empty, too long or out-of-vocabulary input."""
+  if not text.strip():
+    raise ValueError("the source sentence is empty")
+  unknown = translator.source_tokenizer.unknown_pieces(text)
+  if unknown:
+    raise ValueError(f"words not in the model's source vocabulary: "
+                     f"{', '.join(repr(u) for u in dict.fromkeys(unknown))} (in {text!r})")
+  ids = np.asarray(translator.source_tokenizer.encode(text), np.int32)
+  limit = translator.config.data.max_source_length
+  if len(ids) > limit:
+    raise ValueError(f"the source has {len(ids)} tokens; this model accepts at most {limit} "
+                     f"(data.max_source_length)")
+  return ids
+
+
+def source_batch(translator: TrainedTranslator, text: str) -> dict[str, np.ndarray]:
+  """A batch of one, padded to its length bucket (compilations are shared per bucket)."""
+  ids = encode_source(translator, text)
+  bounds = tuple(translator.config.data.bucket_boundaries)
+  width = bounds[data_lib.bucket_of(len(ids), bounds)]
+  one = data_lib.EncodedPairs((ids,), (np.zeros((0,), np.int32),), np.zeros((1,), np.int32))
+  return data_lib.make_batch(one, np.array([0]), width, width)
+
+
+def translate_one(translator: TrainedTranslator, text: str, beam: int = 5,
+                  length_penalty: float | None = None) -> tuple[str, np.ndarray]:
+  """``(translation, attention weights [target tokens incl. EOS, source tokens])``."""
+  if beam < 1:
+    raise ValueError(f"beam={beam}; allowed: an int >= 1 (1 = greedy)")
+  batch = source_batch(translator, text)
+  alpha = (translator.config.model.decoding.length_penalty if length_penalty is None
+           else length_penalty)
+  tokens, weights = task_lib.translate_batch(
+      translator.model, translator.params, batch, method="greedy" if beam == 1 else "beam",
+      beam_size=beam, length_penalty=alpha,
+      max_length=translator.config.data.max_target_length)
+  tokens, weights = jax.device_get((tokens[0], weights[0]))
+  eos = np.nonzero(np.asarray(tokens) == data_lib.EOS_ID)[0]
+  n_out = int(eos[0]) + 1 if len(eos) else len(tokens)
+  n_in = int(batch["source_length"][0])
+  return (translator.target_tokenizer.decode(tokens),
+          np.asarray(weights)[:n_out, :n_in])
+
+
+def main(argv):
+  texts = argv[1:]
+  if not texts:
+    raise app.UsageError('give one or more sentences: python -m rnnlab.translate '
+                         '--workdir=DIR --beam=5 "text"')
+  try:
+    translator = load_trained(_WORKDIR.value)
+    for text in texts:
+      print(translate_one(translator, text, _BEAM.value, _LENGTH_PENALTY.value)[0])
+  except ValueError as error:
+    sys.exit(f"rnnlab.translate: {error}")
+
+
+if __name__ == "__main__":
+  flags.mark_flag_as_required("workdir")
+  app.run(main)
