@@ -165,7 +165,8 @@ class LanguageModel(nn.Module):
     xs = self.embed(tokens)
     final_states, hs = self.rnn(xs, lengths, initial_states, deterministic)
     if self.tie_weights:
-      logits = self.embed.attend(hs.astype(self.dtype)) + self.softmax_bias
+      logits = self.embed.attend(hs.astype(self.dtype))
+      logits = logits + self.softmax_bias.reshape((1,) * (logits.ndim - 1) + (-1,))
     else:
       logits = self.softmax(hs)
     return final_states, logits.astype(jnp.float32)

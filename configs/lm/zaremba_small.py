@@ -1,0 +1,58 @@
+"""Zaremba et al. 2014 ("Recurrent neural network regularization"), small (non-regularized) LSTM, word-level PTB.
+
+Published setup: 2x200 LSTM, unrolled T=20 steps, batch B=20, every parameter
+initialised U(-0.1, 0.1), SGD with learning rate 1.0 for 4 epochs, then halved every epoch, gradient norm clipped
+at 5.0, 13 epochs, no dropout. The loss is summed over the T steps and averaged
+over the batch (``model.loss_reduction="sum_over_time"``), the scale their learning rate
+was tuned for. The paper reports 114.5 (valid 120.7) test perplexity.
+
+Data: Penn Treebank in the usual layout (``ptb.train.txt`` etc. renamed to ``train.txt``,
+``valid.txt``, ``test.txt``) in the folder ``data.path``; vocabulary 10k from train.
+``num_steps`` assumes PTB's 929,589 training tokens (2323 steps per epoch);
+set it for another corpus (``--config.train.num_steps``).
+
+Run:
+  python -m rnnlab.main --config=configs/lm/zaremba_small.py --workdir=runs/zaremba_small \\
+      --config.data.path=/data/ptb
+  python -m rnnlab.main --config=configs/lm/zaremba_small.py --workdir=runs/zaremba_small_gru \\
+      --config.data.path=/data/ptb --config.model.cell=gru
+"""
+import ml_collections
+
+from rnnlab import training
+
+STEPS_PER_EPOCH = 2323  # PTB train: (929,589 - 1) // B // T
+EPOCHS = 13
+
+
+def get_config() -> ml_collections.ConfigDict:
+  config = training.base_config("language_model")
+  config.data.dataset = "files"
+  config.data.path = "data/ptb"
+  config.data.tokenizer = "word"
+  config.data.mode = "tbptt"
+  config.data.seq_len = 20
+  config.data.ngram_order = 5
+  config.model.cell = "lstm"
+  config.model.num_layers = 2
+  config.model.hidden_size = 200
+  config.model.embed_size = 200
+  config.model.dropout_rate = 0.0
+  config.model.init_scale = 0.1
+  config.model.lstm.forget_bias = 0.0  # every parameter is drawn from U(-s, s)
+  config.model.loss_reduction = "sum_over_time"
+  config.optimizer.name = "sgd"
+  config.optimizer.learning_rate = 1.0
+  config.optimizer.schedule = "step_decay"
+  config.optimizer.decay_factor = 0.5
+  config.optimizer.decay_start_epoch = 4
+  config.optimizer.clip = "global_norm"
+  config.optimizer.clip_norm = 5.0
+  config.train.batch_size = 20
+  config.train.eval_batch_size = 20
+  config.train.num_steps = EPOCHS * STEPS_PER_EPOCH
+  config.train.eval_every = STEPS_PER_EPOCH
+  config.train.checkpoint_every = STEPS_PER_EPOCH
+  config.train.log_every = 200
+  config.train.best_metric = "perplexity"
+  return config
