@@ -32,7 +32,9 @@ def make_sweep(tiny: bool = False) -> sweep.Sweep:
              "train.eval_every": 250, "train.checkpoint_every": 2000, "train.log_every": 250,
              "optimizer.learning_rate": 1e-3, "optimizer.clip_norm": 1.0,
              "data.eval_size": 1000},
-      trials=sweep.grid({"model.cell": CELLS, "data.seq_length": SEQ_LENGTHS,
+      # Shortest sequences first: a time-capped run completes the cheap trials of every
+      # cell before the expensive T=400 ones.
+      trials=sweep.grid({"data.seq_length": SEQ_LENGTHS, "model.cell": CELLS,
                          "optimizer.clip": CLIPPING}))
 
 

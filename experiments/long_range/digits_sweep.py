@@ -1,7 +1,7 @@
 """Long-range benchmark, part 2: sequential and permuted 8x8 digits (64 steps) per cell.
 
 Grid: cell in {elman (tanh), irnn, lstm, gru} x pixel order {row-major, permuted} = 8 trials,
-each 3000 Adam steps (lr 1e-3, clip 1.0, batch 32, hidden 64); the final report scores the
+each 1500 Adam steps (lr 1e-3, clip 1.0, batch 32, hidden 64); the final report scores the
 test split.
 
     python -m rnnlab.sweep --sweep=experiments/long_range/digits_sweep.py \\
@@ -22,8 +22,8 @@ def make_sweep(tiny: bool = False) -> sweep.Sweep:
         trials=sweep.grid({"model.cell": ["lstm"], "data.permuted": [False, True]}))
   return sweep.Sweep(
       config="configs/digits.py",
-      fixed={"model.hidden_size": 64, "train.batch_size": 32, "train.num_steps": 3000,
-             "train.eval_every": 500, "train.checkpoint_every": 3000, "train.log_every": 250,
+      fixed={"model.hidden_size": 64, "train.batch_size": 32, "train.num_steps": 1500,
+             "train.eval_every": 500, "train.checkpoint_every": 500, "train.log_every": 250,
              "optimizer.learning_rate": 1e-3, "optimizer.clip": "global_norm",
              "optimizer.clip_norm": 1.0},
       trials=sweep.grid({"model.cell": CELLS, "data.permuted": [False, True]}))
