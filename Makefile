@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test,torch]"
+	$(PY) -m pip install -q -e ".[test,torch,ray]"
 	touch $(STAMP)
 
 venv: $(STAMP)
