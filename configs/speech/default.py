@@ -1,4 +1,4 @@
-"""CTC speech recognition on the embedded eSpeak NG set: 3-layer BiLSTM(192) over log-mels.
+"""CTC speech recognition on the embedded eSpeak NG set: 3-layer BiLSTM(160) over log-mels.
 
 Run (the first run generates the data set, ~1 minute, under ~/tensorflow_datasets):
   python -m rnnlab.main --config=configs/speech/default.py --workdir=runs/speech_bilstm
@@ -26,7 +26,7 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.data.dataset = "rnnlab_speech"
   config.data.frame_stacking = 3
   config.model.cell = "lstm"
-  config.model.hidden_size = 192
+  config.model.hidden_size = 160
   config.model.num_layers = 3
   config.model.bidirectional = True
   config.model.dropout_rate = 0.1
@@ -38,14 +38,15 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.optimizer.clip = "global_norm"
   config.optimizer.clip_norm = 5.0
   config.train.batch_size = 32
-  config.train.num_steps = 1500
-  config.train.eval_every = 250
+  config.train.num_steps = 1200
+  config.train.eval_every = 200
   config.train.checkpoint_every = 250
   config.train.log_every = 25
   config.train.best_metric = "cer"
   config.train.best_mode = "min"
   if variant == "debug":
     config.data.builder_config = "tiny"
+    config.data.bucket_seconds = 5.0  # one bucket: compiles once
     config.model.hidden_size = 8
     config.model.num_layers = 1
     config.model.decoding.beam_width = 2

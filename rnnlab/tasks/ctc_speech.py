@@ -138,6 +138,10 @@ def load_split(config: ml_collections.ConfigDict, split: str, max_examples: int 
     audios.append(utterance.audio)
     labels.append(label)
     texts.append(utterance.text)
+  if not audios:
+    raise ValueError(f"all {len(utterances)} {data.dataset}/{split} utterances have labels "
+                     "longer than CTC allows; lower data.frame_stacking / "
+                     "model.reduction_factors.")
   if dropped:
     logging.warning("dropped %d of %d %s utterances whose labels are longer than CTC allows",
                     dropped, len(utterances), split)

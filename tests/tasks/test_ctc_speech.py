@@ -1,0 +1,113 @@
+"""CTC speech task: config checks, CTC feasibility, a tiny run, transcribe CLI."""
+import csv
+import importlib.util
+import json
+import os
+
+import jax
+import numpy as np
+import pytest
+import scipy.io.wavfile
+
+from rnnlab import training
+from rnnlab import transcribe
+from rnnlab.data.speech import embedded
+from rnnlab.data.speech import wav_io
+from rnnlab.tasks import ctc_speech
+from rnnlab.tasks import get_task
+
+
+def _debug_config(data_dir):
+  spec = importlib.util.spec_from_file_location(
+      "speech_default", os.path.join(os.path.dirname(__file__), "../../configs/speech/default.py"))
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  config = module.get_config("debug")
+  config.data.data_dir = data_dir
+  return config
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+  path = str(tmp_path_factory.mktemp("tfds"))
+  embedded.prepare(path, config="tiny")
+  return path
+
+
+def test_registered_and_config_validation(data_dir):
+  task = get_task("ctc_speech")
+  config = _debug_config(data_dir)
+  task.validate_config(config)
+  config.model.reduction_factors = (2, 2)  # debug has 1 layer
+  with pytest.raises(ValueError, match="reduction_factors must be"):
+    task.validate_config(config)
+  config = _debug_config(data_dir)
+  config.data.delta_order = 3
+  with pytest.raises(ValueError, match="delta_order"):
+    task.validate_config(config)
+
+
+def test_labels_longer_than_ctc_allows_are_rejected_or_dropped(data_dir):
+  config = _debug_config(data_dir)
+  audios, labels, texts = ctc_speech.load_split(config, "validation")
+  assert len(audios) == 4 and all(ctc_speech.ALPHABET.decode(l) == t
+                                  for l, t in zip(labels, texts))
+  config.data.frame_stacking = 25  # 10 ms -> 250 ms per CTC frame: far too few frames
+  with pytest.raises(ValueError, match="needs at least .* CTC frames"):
+    ctc_speech.load_split(config, "validation")
+  config.data.drop_infeasible = True
+  with pytest.raises(ValueError, match="all 4 rnnlab_speech/validation utterances"):
+    ctc_speech.load_split(config, "validation")
+
+
+def test_encoder_frames_match_the_model(data_dir, key):
+  config = _debug_config(data_dir)
+  config.model.cell = "elman"
+  config.model.reduction_factors = (2,)
+  task = get_task("ctc_speech")
+  model = task.build_model(config)
+  batch = {"audio": np.zeros((2, 16000), np.int16), "num_samples": np.array([16000, 5000])}
+  params = jax.jit(lambda b, k: task.init_params(model, config, b, key=k))(batch, key)
+  _, lengths = jax.jit(model.apply)({"params": params}, batch["audio"], batch["num_samples"])
+  np.testing.assert_array_equal(lengths, ctc_speech.encoder_frames(config, [16000, 5000]))
+
+
+@pytest.mark.slow
+def test_tiny_run_reports_cer_wer_and_transcribe_cli(data_dir, tmp_path):
+  config = _debug_config(data_dir)
+  workdir = str(tmp_path / "run")
+  result = training.train_and_evaluate(config, workdir)
+  final = result["final"]
+  for split in ("validation", "test"):
+    for method in ("greedy", "beam"):
+      for metric in ("cer", "wer"):
+        assert np.isfinite(final[f"{split}_{method}_{metric}"])
+  # The in-jit eval CER (edit distances on device) equals jiwer's on the same outputs.
+  assert result["eval"]["cer"] == pytest.approx(final["validation_greedy_cer"], abs=1e-9)
+  with open(os.path.join(workdir, "transcripts_test.tsv")) as f:
+    rows = list(csv.DictReader(f, delimiter="\t"))
+  assert len(rows) == 4
+  # transcribe reproduces the run's own decoding of a test utterance.
+  source = embedded.load("test", config="tiny", data_dir=data_dir)
+  wav = str(tmp_path / "utt.wav")
+  wav_io.write_wav(wav, source[0]["audio"], 16000)
+  assert transcribe.transcribe([wav], workdir, "greedy") == [rows[0]["greedy"]]
+  with open(os.path.join(workdir, "config.json")) as f:
+    assert json.load(f)["task"] == "ctc_speech"
+  # Bad input: stereo and empty files fail with clear messages.
+  stereo = str(tmp_path / "stereo.wav")
+  scipy.io.wavfile.write(stereo, 16000, np.zeros((1000, 2), np.int16))
+  with pytest.raises(ValueError, match="2 channels"):
+    transcribe.transcribe([stereo], workdir)
+  empty = tmp_path / "empty.wav"
+  empty.write_bytes(b"")
+  with pytest.raises(ValueError, match="empty"):
+    transcribe.transcribe([str(empty)], workdir)
+
+
+def test_transcribe_needs_a_trained_speech_run(tmp_path):
+  with pytest.raises(ValueError, match="no config.json"):
+    transcribe.load_trained(str(tmp_path))
+  (tmp_path / "config.json").write_text(json.dumps({"task": "adding"}))
+  with pytest.raises(ValueError, match="'adding' run"):
+    transcribe.load_trained(str(tmp_path))
