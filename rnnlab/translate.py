@@ -13,7 +13,7 @@ import dataclasses
 import json
 import os
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 from absl import app
 from absl import flags
@@ -93,9 +93,15 @@ def source_batch(translator: TrainedTranslator, text: str) -> dict[str, np.ndarr
   return data_lib.make_batch(one, np.array([0]), width, width)
 
 
+class Translation(NamedTuple):
+  text: str  # detokenised output
+  output_ids: np.ndarray  # int32 [N], output tokens including EOS (if produced)
+  weights: np.ndarray  # float32 [N, S], attention of each output token over the S source tokens
+
+
 def translate_one(translator: TrainedTranslator, text: str, beam: int = 5,
-                  length_penalty: float | None = None) -> tuple[str, np.ndarray]:
-  """``(translation, attention weights [target tokens incl. EOS, source tokens])``."""
+                  length_penalty: float | None = None) -> Translation:
+  """Translation of ``text`` with its attention weights (zeros without attention)."""
   if beam < 1:
     raise ValueError(f"beam={beam}; allowed: an int >= 1 (1 = greedy)")
   batch = source_batch(translator, text)
@@ -109,8 +115,8 @@ def translate_one(translator: TrainedTranslator, text: str, beam: int = 5,
   eos = np.nonzero(np.asarray(tokens) == data_lib.EOS_ID)[0]
   n_out = int(eos[0]) + 1 if len(eos) else len(tokens)
   n_in = int(batch["source_length"][0])
-  return (translator.target_tokenizer.decode(tokens),
-          np.asarray(weights)[:n_out, :n_in])
+  return Translation(translator.target_tokenizer.decode(tokens),
+                     np.asarray(tokens)[:n_out], np.asarray(weights)[:n_out, :n_in])
 
 
 def main(argv):
@@ -121,7 +127,7 @@ def main(argv):
   try:
     translator = load_trained(_WORKDIR.value)
     for text in texts:
-      print(translate_one(translator, text, _BEAM.value, _LENGTH_PENALTY.value)[0])
+      print(translate_one(translator, text, _BEAM.value, _LENGTH_PENALTY.value).text)
   except ValueError as error:
     sys.exit(f"rnnlab.translate: {error}")
 

@@ -94,6 +94,10 @@ class WordTokenizer:
     """Pieces for axis labels (without the "▁" marker)."""
     return [p.lstrip(SPACE) for p in split_pieces(text)]
 
+  def id_to_piece(self, i: int) -> str:
+    """The piece of id ``i`` for display (no "▁"); specials as "<s>", "</s>", ..."""
+    return self.pieces[int(i)].lstrip(SPACE)
+
   def unknown_pieces(self, text: str) -> list[str]:
     return [p.lstrip(SPACE) for p in split_pieces(text) if p not in self._ids]
 
@@ -150,6 +154,9 @@ class SubwordTokenizer:
 
   def display_pieces(self, text: str) -> list[str]:
     return list(self._sp.encode(text, out_type=str))
+
+  def id_to_piece(self, i: int) -> str:
+    return self._sp.id_to_piece(int(i))
 
   def unknown_pieces(self, text: str) -> list[str]:
     pieces = self._sp.encode(text, out_type=str)

@@ -1,0 +1,146 @@
+"""Attention heatmaps and BLEU-vs-length curves (PNG) from translation run directories.
+
+  python -m rnnlab.analysis.attention_plots \\
+      --workdirs=runs/translation_none,runs/translation_additive,runs/translation_general \\
+      --out=runs/translation_plots --split=test --examples=3
+
+* ``bleu_vs_length_<split>.png``: corpus BLEU per source-length bucket (from each run's
+  ``bleu_by_length_<split>.json``, written by the task's final report), one line per run and
+  decoding method: the plot of Bahdanau et al. (2015, Fig. 2).
+* ``attention_<run>_<k>.png``: for every run with attention, the greedy decoder's attention
+  weights (rows: output tokens, columns: source tokens) on chosen test sentences: by default
+  the shortest sentence of the median bucket and the longest sentence of the split (from
+  ``translations_<split>.tsv``), or the rows given with ``--rows``.
+"""
+import csv
+import json
+import os
+from typing import Sequence
+
+from absl import app
+from absl import flags
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  pylint: disable=wrong-import-position
+import numpy as np  # noqa: E402  pylint: disable=wrong-import-position
+
+_WORKDIRS = flags.DEFINE_list("workdirs", None, "Translation run directories.")
+_OUT = flags.DEFINE_string("out", None, "Output folder for the PNG files.")
+_SPLIT = flags.DEFINE_string("split", "test", "Split whose final-report files are read.")
+_EXAMPLES = flags.DEFINE_integer("examples", 2, "Heatmaps per run when --rows is not given.")
+_ROWS = flags.DEFINE_list("rows", [], "Rows of translations_<split>.tsv to draw (0-based).")
+
+
+def run_name(workdir: str) -> str:
+  return os.path.basename(os.path.normpath(workdir))
+
+
+def read_translations(workdir: str, split: str) -> list[dict]:
+  path = os.path.join(workdir, f"translations_{split}.tsv")
+  if not os.path.isfile(path):
+    raise ValueError(f"{path} does not exist; the run has not finished its final report")
+  with open(path, encoding="utf-8") as f:
+    return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def plot_bleu_vs_length(workdirs: Sequence[str], split: str, path: str) -> str:
+  """BLEU per source-length bucket, one line per (run, method)."""
+  fig, ax = plt.subplots(figsize=(7, 4.5))
+  labels = None
+  for workdir in workdirs:
+    file = os.path.join(workdir, f"bleu_by_length_{split}.json")
+    if not os.path.isfile(file):
+      raise ValueError(f"{file} does not exist; the run has not finished its final report")
+    with open(file) as f:
+      by_length = json.load(f)
+    for method, style in (("greedy", "--"), ("beam", "-")):
+      rows = by_length[method]
+      labels = [r["bucket"] for r in rows]
+      ax.plot(range(len(rows)), [r["bleu"] for r in rows], style, marker="o",
+              label=f"{run_name(workdir)} ({method})")
+  ax.set_xticks(range(len(labels)), labels)
+  ax.set_xlabel("source length (tokens)")
+  ax.set_ylabel(f"BLEU ({split})")
+  ax.set_ylim(0, 100)
+  ax.grid(alpha=0.3)
+  ax.legend(fontsize=8)
+  ax.set_title("BLEU by source sentence length")
+  fig.tight_layout()
+  fig.savefig(path, dpi=120)
+  plt.close(fig)
+  return path
+
+
+def plot_attention(weights: np.ndarray, source_tokens: Sequence[str],
+                   output_tokens: Sequence[str], path: str, title: str = "") -> str:
+  """Heatmap of ``weights [output tokens, source tokens]``."""
+  weights = np.asarray(weights)
+  if weights.shape != (len(output_tokens), len(source_tokens)):
+    raise ValueError(f"weights {weights.shape} do not match {len(output_tokens)} output and "
+                     f"{len(source_tokens)} source tokens")
+  height = 1.5 + 0.22 * len(output_tokens)
+  width = 2.0 + 0.22 * len(source_tokens)
+  fig, ax = plt.subplots(figsize=(max(width, 4), max(height, 3)))
+  ax.imshow(weights, cmap="Greys", vmin=0.0, vmax=1.0, aspect="auto")
+  ax.set_xticks(range(len(source_tokens)), source_tokens, rotation=90, fontsize=7)
+  ax.set_yticks(range(len(output_tokens)), output_tokens, fontsize=7)
+  ax.set_xlabel("source")
+  ax.set_ylabel("output")
+  if title:
+    ax.set_title(title, fontsize=8)
+  fig.tight_layout()
+  fig.savefig(path, dpi=120)
+  plt.close(fig)
+  return path
+
+
+def default_rows(translations: list[dict], count: int) -> list[int]:
+  """The longest sentence, then sentences of decreasing length spread over the split."""
+  order = sorted(range(len(translations)), key=lambda i: -int(translations[i]["source_tokens"]))
+  if count <= 1:
+    return order[:1]
+  picks = [order[int(round(k * (len(order) - 1) / (2 * (count - 1))))] for k in range(count)]
+  return list(dict.fromkeys(picks))
+
+
+def attention_maps(workdir: str, split: str, rows: Sequence[int], out: str) -> list[str]:
+  """Heatmaps of greedy attention for ``rows`` of the run's translations file."""
+  from rnnlab import translate  # pylint: disable=import-outside-toplevel
+  translator = translate.load_trained(workdir)
+  if translator.config.model.attention == "none":
+    return []
+  translations = read_translations(workdir, split)
+  paths = []
+  for k, row in enumerate(rows):
+    if not 0 <= row < len(translations):
+      raise ValueError(f"row {row} outside {workdir} translations_{split}.tsv "
+                       f"(0..{len(translations) - 1})")
+    source = translations[row]["source"]
+    result = translate.translate_one(translator, source, beam=1)
+    source_tokens = translator.source_tokenizer.display_pieces(source)
+    output_tokens = [translator.target_tokenizer.id_to_piece(i) for i in result.output_ids]
+    weights = result.weights
+    path = os.path.join(out, f"attention_{run_name(workdir)}_{k}.png")
+    paths.append(plot_attention(weights, source_tokens, output_tokens, path,
+                                title=f"{run_name(workdir)} ({translator.config.model.attention})"
+                                      f", {split} row {row}"))
+  return paths
+
+
+def main(argv):
+  del argv
+  if not _WORKDIRS.value or not _OUT.value:
+    raise app.UsageError("--workdirs and --out are required")
+  os.makedirs(_OUT.value, exist_ok=True)
+  print(plot_bleu_vs_length(_WORKDIRS.value, _SPLIT.value,
+                            os.path.join(_OUT.value, f"bleu_vs_length_{_SPLIT.value}.png")))
+  for workdir in _WORKDIRS.value:
+    rows = [int(r) for r in _ROWS.value] or default_rows(
+        read_translations(workdir, _SPLIT.value), _EXAMPLES.value)
+    for path in attention_maps(workdir, _SPLIT.value, rows, _OUT.value):
+      print(path)
+
+
+if __name__ == "__main__":
+  app.run(main)
