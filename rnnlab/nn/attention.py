@@ -63,7 +63,7 @@ def project_keys_additive(params: dict, keys: jax.Array) -> jax.Array:
 
 
 def additive_scores(params: dict, query: jax.Array, projected_keys: jax.Array) -> jax.Array:
-  """``v . tanh(W_q q + W_k k_s + bias)``: query ``[B, Q]``, projected keys ``[B, S, A]`` -> ``[B, S]``."""
+  """``v . tanh(W_q q + W_k k_s + bias)``: query ``[B, Q]``, keys ``[B, S, A]`` -> ``[B, S]``."""
   hidden = jnp.tanh(projected_keys + (query @ params["w_query"])[:, None, :])
   return jnp.einsum("bsa,a->bs", hidden.astype(jnp.float32), params["v"].astype(jnp.float32))
 
@@ -159,7 +159,8 @@ def attend(kind: str, params: dict, query: jax.Array, projected_keys: jax.Array,
 # ---- Linen modules --------------------------------------------------------------------
 
 class AdditiveAttention(nn.Module):
-  """Bahdanau attention. ``__call__(query [B, Q], keys [B, S, K], values [B, S, D], mask [B, S])``."""
+  """Bahdanau attention: ``__call__(query [B, Q], keys [B, S, K], values [B, S, D], mask [B, S])``.
+  """
 
   attention_size: int
   param_dtype: jnp.dtype = jnp.float32

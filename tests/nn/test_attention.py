@@ -31,8 +31,8 @@ def test_additive_matches_bahdanau_equation(key):
   query, keys, mask = _inputs()
   params = attention.init_additive(key, Q, K, A)
   p = jax.tree.map(np.asarray, params)
-  scores = np.array([[p["v"] @ np.tanh(query[b] @ p["w_query"] + keys[b, s] @ p["w_key"] + p["bias"])
-                      for s in range(S)] for b in range(B)])
+  scores = np.array([[p["v"] @ np.tanh(query[b] @ p["w_query"] + keys[b, s] @ p["w_key"]
+                                        + p["bias"]) for s in range(S)] for b in range(B)])
   weights = _softmax_oracle(scores, mask)
   context, got = attention.additive_attention(params, query, keys, keys, mask)
   np.testing.assert_allclose(got, weights, **FLOAT32_TOL)
@@ -49,8 +49,8 @@ def test_dot_and_general_match_luong_equations(key):
   np.testing.assert_allclose(context, np.einsum("bs,bsd->bd", weights, keys), **FLOAT32_TOL)
   square_keys = keys[..., :Q]
   _, dot_weights = attention.dot_attention(query, square_keys, keys, mask)
-  np.testing.assert_allclose(dot_weights, _softmax_oracle(np.einsum("bq,bsq->bs", query, square_keys), mask),
-                             **FLOAT32_TOL)
+  want = _softmax_oracle(np.einsum("bq,bsq->bs", query, square_keys), mask)
+  np.testing.assert_allclose(dot_weights, want, **FLOAT32_TOL)
 
 
 @pytest.mark.parametrize("kind", attention.KINDS)
@@ -63,8 +63,8 @@ def test_padding_is_ignored_and_cached_keys_agree(kind, key):
   assert np.all(np.asarray(weights)[~mask] == 0.0)
   np.testing.assert_allclose(np.asarray(weights).sum(-1), 1.0, **FLOAT32_TOL)
   garbage = np.where(mask[..., None], keys, 1e3).astype(np.float32)
-  context2, weights2 = attention.attend(kind, params, query,
-                                        attention.project_keys(kind, params, garbage), garbage, mask)
+  garbage_keys = attention.project_keys(kind, params, garbage)
+  context2, weights2 = attention.attend(kind, params, query, garbage_keys, garbage, mask)
   np.testing.assert_allclose(context2, context, **FLOAT32_TOL)
   np.testing.assert_allclose(weights2, weights, **FLOAT32_TOL)
 
@@ -76,7 +76,10 @@ def test_empty_source_row_gives_zeros_not_nan(key):
   params = attention.init_additive(key, Q, K, A)
   context, weights = attention.additive_attention(params, query, keys, keys, mask)
   assert np.all(np.asarray(weights)[1:] == 0.0) and np.all(np.asarray(context)[1:] == 0.0)
-  grad = jax.grad(lambda q: attention.additive_attention(params, q, keys, keys, mask)[0].sum())(query)
+  def total(q):
+    return attention.additive_attention(params, q, keys, keys, mask)[0].sum()
+
+  grad = jax.grad(total)(query)
   assert np.all(np.isfinite(grad))
 
 

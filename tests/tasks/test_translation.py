@@ -142,3 +142,22 @@ def test_plots_from_the_run_dir(trained, tmp_path):
   assert len(paths) == len(rows) and all(os.path.getsize(p) > 1000 for p in paths)
   with pytest.raises(ValueError, match="do not match"):
     attention_plots.plot_attention(np.zeros((2, 3)), ["a"], ["b", "c"], os.path.join(out, "x.png"))
+
+
+def test_public_dataset_with_subword_tokenizer_under_mock_data(monkeypatch, tmp_path):
+  import tensorflow_datasets as tfds  # pylint: disable=import-outside-toplevel
+  config = _debug_config(str(tmp_path))
+  config.data.dataset = "ted_hrlr_translate/pt_to_en"
+  config.data.tokenizer = "subword"
+  config.data.source_vocab_size = config.data.target_vocab_size = 30
+  config.data.max_train_examples = 0
+  get_task("translation").validate_config(config)
+  with tfds.testing.mock_data(num_examples=24):
+    monkeypatch.setattr(tfds.core.DatasetBuilder, "is_prepared", lambda self: True)
+    data = translation.TranslationData(config.data)
+    assert data.source_tokenizer.kind == "subword"
+    encoded = data.encoded("train")
+    pairs = data.pairs("train")
+    assert len(encoded) > 0
+    first = int(encoded.indices[0])
+    assert data.source_tokenizer.decode(encoded.sources[0]) == " ".join(pairs[first][0].split())

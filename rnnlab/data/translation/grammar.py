@@ -2,8 +2,10 @@
 
 The embedded translation corpus is made of sentences such as
 
-  en: "We sold twenty-one small red cars and one white horse on Monday, March third, nineteen oh-five."
-  fr: "Nous avons vendu vingt et une petites voitures rouges et un cheval blanc le lundi trois mars mille neuf cent cinq."
+  en: "We sold twenty-one small red cars and one white horse on Monday, March third,
+       nineteen oh-five."
+  fr: "Nous avons vendu vingt et une petites voitures rouges et un cheval blanc le lundi
+       trois mars mille neuf cent cinq."
 
 They carry the phenomena that make translation more than word substitution:
 
