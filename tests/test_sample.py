@@ -1,0 +1,63 @@
+"""rnnlab.sample: text from a trained run dir, unseen prompts, vocabulary/checkpoint mismatch."""
+import json
+import shutil
+
+import pytest
+
+from rnnlab import sample
+from rnnlab import training
+from rnnlab.data import vocabulary as vocabulary_lib
+from tests.tasks.test_language_model import tiny_char_config, write_ptb
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+  root = tmp_path_factory.mktemp("sample")
+  config = tiny_char_config(write_ptb(root / "ptb"))
+  config.train.num_steps = 4
+  config.train.eval_every = 2
+  config.train.checkpoint_every = 2
+  training.train_and_evaluate(config, str(root / "run"))
+  return root / "run"
+
+
+def test_samples_come_from_the_vocabulary_and_repeat_with_the_seed(run_dir):
+  run = sample.load_run(str(run_dir))
+  assert run.step == 4
+  text = sample.generate(run, "the ", length=30, temperature=0.8, seed=3)
+  assert len(text) == 30
+  assert set(text) <= set(run.tokenizer.vocabulary.tokens) | {"\ufffd"}
+  assert sample.generate(run, "the ", length=30, temperature=0.8, seed=3) == text
+  greedy = sample.generate(run, "the ", length=10, temperature=0.0, seed=1)
+  assert greedy == sample.generate(run, "the ", length=10, temperature=0.0, seed=2)
+  assert len(sample.generate(run, "", length=5)) == 5
+
+
+def test_best_checkpoint_is_the_best_eval_step(run_dir):
+  config = sample.load_run(str(run_dir)).config
+  evals = {r["step"]: r["loss"] for r in map(json.loads, open(run_dir / "metrics.jsonl"))
+           if r["split"] == "eval"}
+  assert sample.choose_step(str(run_dir), config, "best") == min(evals, key=evals.get)
+
+
+def test_unseen_prompt_characters_are_named(run_dir):
+  run = sample.load_run(str(run_dir))
+  with pytest.raises(ValueError, match="'Z'"):
+    sample.generate(run, "the Zebra", length=5)
+  with pytest.raises(ValueError, match="temperature"):
+    sample.generate(run, "the ", length=5, temperature=-1.0)
+
+
+def test_vocabulary_checkpoint_mismatch_and_wrong_run_dirs(run_dir, tmp_path):
+  copy = tmp_path / "copy"
+  shutil.copytree(run_dir, copy)
+  vocab = vocabulary_lib.load_vocabulary(str(copy))
+  other = vocabulary_lib.Vocabulary(kind="char", tokens=vocab.tokens + ("\u00e9",))
+  (copy / "vocab.json").write_text(other.to_json())
+  with pytest.raises(ValueError, match="mismatch"):
+    sample.load_run(str(copy))
+  (copy / "config.json").write_text(json.dumps({"task": "adding"}))
+  with pytest.raises(ValueError, match="'adding' run"):
+    sample.load_run(str(copy))
+  with pytest.raises(ValueError, match="config.json"):
+    sample.load_run(str(tmp_path / "nowhere"))
