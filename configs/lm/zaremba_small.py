@@ -1,15 +1,16 @@
-"""Zaremba et al. 2014 ("Recurrent neural network regularization"), small (non-regularized) LSTM, word-level PTB.
+"""Zaremba et al. 2014 ("Recurrent neural network regularization"):
+small (non-regularized) LSTM on word-level Penn Treebank.
 
-Published setup: 2x200 LSTM, unrolled T=20 steps, batch B=20, every parameter
-initialised U(-0.1, 0.1), SGD with learning rate 1.0 for 4 epochs, then halved every epoch, gradient norm clipped
-at 5.0, 13 epochs, no dropout. The loss is summed over the T steps and averaged
-over the batch (``model.loss_reduction="sum_over_time"``), the scale their learning rate
-was tuned for. The paper reports 114.5 (valid 120.7) test perplexity.
+Published setup: 2x200 LSTM, unrolled T=20 steps, batch B=20, every parameter initialised
+U(-0.1, 0.1), SGD with learning rate 1.0 for 4 epochs, then halved every epoch, gradient
+norm clipped at 5.0, 13 epochs, no dropout. The loss is summed over the T steps and averaged
+over the batch (``model.loss_reduction="sum_over_time"``), the scale their learning rate was
+tuned for. The paper reports 114.5 (valid 120.7) test perplexity.
 
 Data: Penn Treebank in the usual layout (``ptb.train.txt`` etc. renamed to ``train.txt``,
 ``valid.txt``, ``test.txt``) in the folder ``data.path``; vocabulary 10k from train.
-``num_steps`` assumes PTB's 929,589 training tokens (2323 steps per epoch);
-set it for another corpus (``--config.train.num_steps``).
+``num_steps`` assumes PTB's 929,589 training tokens (2323 steps per epoch); set it for
+another corpus (``--config.train.num_steps``).
 
 Run:
   python -m rnnlab.main --config=configs/lm/zaremba_small.py --workdir=runs/zaremba_small \\
