@@ -21,6 +21,10 @@ Usage::
   python experiments/benchmarks/recurrent_core.py --cells=lstm --hidden=256,1024
   python experiments/benchmarks/recurrent_core.py --cells=lstm --layers=2 --directions=2
   python experiments/benchmarks/recurrent_core.py --quick --json=/tmp/bench.json
+
+  # single-threaded work comparison, robust to other processes on the machine:
+  XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" taskset -c 0 \
+    python experiments/benchmarks/recurrent_core.py --clock=process --torch_threads=1
 """
 import argparse
 import dataclasses
@@ -183,8 +187,18 @@ def gemm_runner(size: int, dtype: str) -> tuple[Callable[[], None], float]:
 # ---- measurement -----------------------------------------------------------------------------
 
 
-def measure(runners: dict[str, Callable[[], None]], rounds: int, calls: int) -> dict[str, float]:
-  """Median seconds per call; implementations interleaved within every round."""
+CLOCKS = {"wall": time.perf_counter, "process": time.process_time}
+
+
+def measure(runners: dict[str, Callable[[], None]], rounds: int, calls: int,
+            clock: str = "wall") -> dict[str, float]:
+  """Median seconds per call; implementations interleaved within every round.
+
+  ``clock="process"`` counts this process's CPU time (all its threads) instead of wall time:
+  on a loaded machine, single-threaded, it measures the work rather than the share of CPU
+  the other processes left.
+  """
+  now = CLOCKS[clock]
   for run in runners.values():  # compile + warm up
     run()
     run()
@@ -192,9 +206,9 @@ def measure(runners: dict[str, Callable[[], None]], rounds: int, calls: int) -> 
   for _ in range(rounds):
     for name, run in runners.items():
       for _ in range(calls):
-        start = time.perf_counter()
+        start = now()
         run()
-        times[name].append(time.perf_counter() - start)
+        times[name].append(now() - start)
   return {name: statistics.median(ts) for name, ts in times.items()}
 
 
@@ -220,11 +234,11 @@ def build_runners(case: Case, peers: list[str], unroll: int, notes: list[str]):
 
 
 def run_case(case: Case, peers: list[str], rounds: int, calls: int, gemm_size: int, unroll: int,
-             notes: list[str]) -> list[dict]:
+             notes: list[str], clock: str = "wall") -> list[dict]:
   runners = build_runners(case, peers, unroll, notes)
   gemm, gemm_flops = gemm_runner(gemm_size, case.dtype)
   runners["gemm"] = gemm
-  seconds = measure(runners, rounds, calls)
+  seconds = measure(runners, rounds, calls, clock)
   gemm_gflops = gemm_flops / seconds.pop("gemm") / 1e9
   tokens = case.batch * case.steps
   rows = []
@@ -308,6 +322,9 @@ def parse_args(argv=None):
   parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
   parser.add_argument("--calls", type=int, default=3, help="timed calls per round")
   parser.add_argument("--gemm_size", type=int, default=2048)
+  parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
+                      help="wall time, or process CPU time (for single-threaded runs on a loaded machine)")
+  parser.add_argument("--torch_threads", type=int, default=None, help="torch.set_num_threads")
   parser.add_argument("--quick", action="store_true",
                       help="short smoke run: T=32, 2 rounds of 1 call")
   parser.add_argument("--json", default=None, help="also write rows + machine as JSON here")
@@ -322,17 +339,26 @@ def parse_args(argv=None):
 def main(argv=None):
   args = parse_args(argv)
   notes: list[str] = []
+  if args.torch_threads is not None:
+    try:
+      import torch  # pylint: disable=g-import-not-at-top
+      torch.set_num_threads(args.torch_threads)
+    except ImportError:
+      pass
   if jax.default_backend() != "gpu":
     notes.append("no GPU: cuDNN / jax.experimental.rnn peers not run")
   rows = []
   for cell, b, t, h, layers, directions in itertools.product(
       args.cells, args.batch, args.steps, args.hidden, args.layers, args.directions):
     case = Case(cell, b, t, args.input_size or h, h, layers, directions, args.dtype)
-    rows += run_case(case, args.peers, args.rounds, args.calls, args.gemm_size, args.unroll, notes)
+    rows += run_case(case, args.peers, args.rounds, args.calls, args.gemm_size, args.unroll, notes,
+                     args.clock)
   machine = machine_description()
   print(f"machine: {machine['platform']}, {machine['cpu_count']} CPUs, backend {machine['backend']}, "
         f"jax {machine['jax']}, torch {machine.get('torch', 'absent')}, "
         f"load average (1/5/15 min) {machine.get('load_average_1_5_15')}")
+  print(f"{args.clock} clock; XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; torch threads "
+        f"{machine.get('torch_threads')}")
   print(f"medians of {args.rounds} interleaved rounds x {args.calls} calls; GEMM {args.gemm_size}^3 "
         f"{args.dtype}; 'x P' = speed relative to P (tokens/s ratio)")
   print(format_table(rows, args.peers))
