@@ -1,12 +1,17 @@
-"""Transcribe WAV files with a trained CTC speech model.
+"""Transcribe WAV files (or score a data split) with a trained CTC speech model.
 
   python -m rnnlab.transcribe --workdir=runs/speech_bilstm file.wav [more.wav ...]
+  python -m rnnlab.transcribe --workdir=runs/speech_bilstm --split=test \\
+      --lm=kneser_ney --lm_weight=0.5
 
-Reads the run's ``config.json`` and its latest checkpoint, reads each file as mono
-16-bit PCM (another sample rate is resampled to the model's 16 kHz; stereo, empty or
-corrupt files are rejected with a message), and prints ``path<TAB>transcript`` per file.
-``--decoder=greedy`` uses best-path decoding; ``beam`` (default) uses prefix beam search
-with the run's ``model.decoding`` settings (and its character LM, if it has one).
+Reads the run's ``config.json`` and its latest checkpoint. Files are read as mono PCM
+WAV (another sample rate is resampled to the model's 16 kHz; stereo, empty or corrupt
+files are rejected with a message); each prints ``path<TAB>transcript``.
+``--decoder``: ``greedy`` (best path), ``beam`` (prefix beam search, default) or
+``beam_lm`` (beam search with shallow fusion of the character LM). ``--split`` instead
+decodes a whole split of the run's dataset with every method and prints CER/WER as JSON
+(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_width``
+and ``--insertion_bonus`` flags override the run's ``model.decoding`` settings.
 """
 import json
 import os
@@ -26,7 +31,16 @@ from rnnlab.tasks import registry
 from rnnlab.training import train_loop
 
 _WORKDIR = flags.DEFINE_string("workdir", None, "Run directory of a trained ctc_speech model.")
-_DECODER = flags.DEFINE_enum("decoder", "beam", ["greedy", "beam"], "Decoding method.")
+_DECODER = flags.DEFINE_enum("decoder", "beam", ["greedy", "beam", "beam_lm"],
+                              "Decoding method for WAV files.")
+_SPLIT = flags.DEFINE_string("split", None, "Score this split (train/validation/test) "
+                             "instead of transcribing files.")
+_LM = flags.DEFINE_enum("lm", None, list(ctc_speech.LM_CHOICES), "Override model.decoding.lm.")
+_LM_WEIGHT = flags.DEFINE_float("lm_weight", None, "Override model.decoding.lm_weight.")
+_LM_ORDER = flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
+_INSERTION_BONUS = flags.DEFINE_float("insertion_bonus", None,
+                                      "Override model.decoding.insertion_bonus.")
+_BEAM_WIDTH = flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
 flags.mark_flag_as_required("workdir")
 
 
@@ -61,26 +75,48 @@ def audio_batch(path: str, bucket_samples: int) -> dict[str, np.ndarray]:
   return {"audio": audio, "num_samples": np.array([pcm.shape[0]], np.int32)}
 
 
-def transcribe(paths, workdir: str, decoder: str = "beam") -> list[str]:
+def override_decoding(config: ml_collections.ConfigDict, **overrides) -> None:
+  """Sets ``config.model.decoding.<key>`` for every override that is not None."""
+  for key, value in overrides.items():
+    if value is not None:
+      config.model.decoding[key] = value
+
+
+def transcribe(paths, workdir: str, decoder: str = "beam", **decoding_overrides) -> list[str]:
   """Transcripts of the WAV files ``paths`` with the model trained in ``workdir``."""
   config, model, params = load_trained(workdir)
+  override_decoding(config, **decoding_overrides)
   log_prob_fn = ctc_speech.make_log_prob_fn(config, model)
-  lm = ctc_speech._fit_lm(config) if decoder == "beam" else None  # pylint: disable=protected-access
+  lm = ctc_speech.fit_lm(config) if decoder == "beam_lm" else None
   bucket = int(round(config.data.bucket_seconds * ctc_speech.SAMPLE_RATE))
   outputs = []
   for path in paths:
     log_probs, lengths = jax.device_get(log_prob_fn(params, audio_batch(path, bucket)))
-    outputs.append(ctc_speech.decode_log_probs(log_probs, lengths, config, lm)[decoder][0])
+    decoded = ctc_speech.decode_log_probs(log_probs, lengths, config, lm, methods=(decoder,))
+    outputs.append(decoded[decoder][0])
   return outputs
+
+
+def score_split(split: str, workdir: str, **decoding_overrides) -> dict[str, float]:
+  """CER/WER of every decoding method on ``split`` of the run's dataset."""
+  config, model, params = load_trained(workdir)
+  override_decoding(config, **decoding_overrides)
+  return ctc_speech.evaluate_split(config, model, params, split, workdir,
+                                   lm=ctc_speech.fit_lm(config))
 
 
 def main(argv):
   paths = argv[1:]
-  if not paths:
-    raise app.UsageError("give one or more WAV files: python -m rnnlab.transcribe "
-                         "--workdir=DIR file.wav")
+  overrides = dict(lm=_LM.value, lm_weight=_LM_WEIGHT.value, lm_order=_LM_ORDER.value,
+                   insertion_bonus=_INSERTION_BONUS.value, beam_width=_BEAM_WIDTH.value)
+  if bool(paths) == bool(_SPLIT.value):
+    raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "
+                         "rnnlab.transcribe --workdir=DIR file.wav")
   try:
-    texts = transcribe(paths, _WORKDIR.value, _DECODER.value)
+    if _SPLIT.value:
+      print(json.dumps(score_split(_SPLIT.value, _WORKDIR.value, **overrides), indent=2))
+      return
+    texts = transcribe(paths, _WORKDIR.value, _DECODER.value, **overrides)
   except ValueError as error:
     sys.exit(f"rnnlab.transcribe: {error}")
   for path, text in zip(paths, texts):

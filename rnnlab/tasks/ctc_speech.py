@@ -162,33 +162,94 @@ def _batches(config, split: str, batch_size: int, shuffle: bool, seed: int = 0,
       label_length=_label_length(labels), shuffle=shuffle, seed=seed)
 
 
-def _fit_lm(config) -> ctc_decoding.CharLM | None:
+def fit_lm(config) -> ctc_decoding.CharLM | None:
+  """The character LM of ``config.model.decoding`` (None for ``lm="none"``).
+
+  ``kneser_ney``: an interpolated Kneser-Ney model (``rnnlab.baselines``) of order
+  ``lm_order`` fitted on the training transcripts, with the blank id as the sentence
+  boundary (so an empty prefix conditions on "start of sentence").
+  """
   decoding = config.model.decoding
-  if decoding.lm == "none" or decoding.lm_weight == 0.0:
+  if decoding.lm == "none":
     return None
   _, labels, _ = load_split(config, "train", config.data.max_train_examples)
   stream = np.concatenate([np.concatenate([[ALPHABET.blank_id], label]) for label in labels]
                           + [[ALPHABET.blank_id]])
   lm = kneser_ney.KneserNeyLM.fit(stream, ALPHABET.vocab_size, order=decoding.lm_order)
+  context_size = decoding.lm_order - 1
+
+  @functools.lru_cache(maxsize=1 << 18)
+  def context_log_probs(context: tuple[int, ...]) -> np.ndarray:
+    return np.log(lm.next_token_probs(context))
 
   def char_lm(prefix: tuple[int, ...]) -> np.ndarray:
-    # The blank id is the sentence boundary in the LM's stream.
-    return np.log(lm.next_token_probs((ALPHABET.blank_id,) + tuple(prefix)))
+    context = (ALPHABET.blank_id,) + tuple(prefix)
+    return context_log_probs(context[len(context) - context_size:] if context_size else ())
 
   return char_lm
 
 
-def decode_log_probs(log_probs, lengths, config, lm=None) -> dict[str, list[str]]:
-  """Greedy and beam transcripts of a batch of log-probs ``[B, T, V]``."""
+def decode_methods(config) -> tuple[str, ...]:
+  """``greedy``, ``beam`` and, with an LM configured, ``beam_lm`` (shallow fusion)."""
+  return ("greedy", "beam") + (("beam_lm",) if config.model.decoding.lm != "none" else ())
+
+
+def decode_log_probs(log_probs, lengths, config, lm=None, methods=None
+                     ) -> dict[str, list[str]]:
+  """Transcripts of a batch of log-probs ``[B, T, V]`` per decoding method."""
   decoding = config.model.decoding
-  greedy = ctc_decoding.greedy_decode(log_probs, lengths, ALPHABET.blank_id)
-  beam = ctc_decoding.beam_decode(
-      log_probs, lengths, beam_width=decoding.beam_width, blank_id=ALPHABET.blank_id,
-      lm=lm, lm_weight=decoding.lm_weight if lm is not None else 0.0,
-      insertion_bonus=decoding.insertion_bonus if lm is not None else 0.0,
-      prune_log_prob=decoding.prune_log_prob)
-  return {"greedy": [ALPHABET.decode(ids) for ids in greedy],
-          "beam": [ALPHABET.decode(ids) for ids in beam]}
+  methods = methods or decode_methods(config)
+  beam_kwargs = dict(beam_width=decoding.beam_width, blank_id=ALPHABET.blank_id,
+                     prune_log_prob=decoding.prune_log_prob)
+  out = {}
+  for method in methods:
+    if method == "greedy":
+      ids = ctc_decoding.greedy_decode(log_probs, lengths, ALPHABET.blank_id)
+    elif method == "beam":
+      ids = ctc_decoding.beam_decode(log_probs, lengths, **beam_kwargs)
+    elif method == "beam_lm":
+      if lm is None:
+        raise ValueError("decoding method 'beam_lm' needs a character LM "
+                         "(config.model.decoding.lm).")
+      ids = ctc_decoding.beam_decode(log_probs, lengths, lm=lm, lm_weight=decoding.lm_weight,
+                                     insertion_bonus=decoding.insertion_bonus, **beam_kwargs)
+    else:
+      raise ValueError(f"Unknown decoding method {method!r}; allowed: greedy, beam, beam_lm.")
+    out[method] = [ALPHABET.decode(i) for i in ids]
+  return out
+
+
+def evaluate_split(config, model, params, split: str, workdir: str | None = None,
+                   lm=None, log_prob_fn=None) -> dict[str, float]:
+  """CER/WER of every decoding method on ``split``; writes ``transcripts_<split>.tsv``.
+
+  Returns ``{"<split>_<method>_cer": ..., "<split>_<method>_wer": ...}``.
+  """
+  log_prob_fn = log_prob_fn or make_log_prob_fn(config, model)
+  methods = decode_methods(config)
+  _, _, texts = load_split(config, split, config.data.max_eval_examples)
+  batches = _batches(config, split, config.train.eval_batch_size or config.train.batch_size,
+                     shuffle=False, max_examples=config.data.max_eval_examples)
+  hyps = {method: [""] * len(texts) for method in methods}
+  for indices in batches.plan(0):
+    log_probs, lengths = jax.device_get(log_prob_fn(params, batches.make_batch(indices)))
+    decoded = decode_log_probs(log_probs[:len(indices)], lengths[:len(indices)], config, lm,
+                               methods)
+    for method, outputs in decoded.items():
+      for i, text in zip(indices, outputs):
+        hyps[method][i] = text
+  report = {}
+  for method in methods:
+    report[f"{split}_{method}_cer"] = speech_metrics.cer(texts, hyps[method])
+    report[f"{split}_{method}_wer"] = speech_metrics.wer(texts, hyps[method])
+  if workdir is not None:
+    path = os.path.join(workdir, f"transcripts_{split}.tsv")
+    with open(path, "w") as f:
+      f.write("\t".join(("reference",) + methods) + "\n")
+      for i, text in enumerate(texts):
+        f.write("\t".join([text] + [hyps[m][i] for m in methods]) + "\n")
+  logging.info("%s: %s", split, " ".join(f"{k} {v:.4f}" for k, v in report.items()))
+  return report
 
 
 def make_log_prob_fn(config, model):
@@ -308,29 +369,8 @@ class CTCSpeechTask(Task):
 
   def final_report(self, config, model, params, workdir) -> dict[str, float]:
     log_prob_fn = make_log_prob_fn(config, model)
-    lm = _fit_lm(config)
+    lm = fit_lm(config)
     report = {}
     for split in dict.fromkeys((config.data.eval_split, config.data.test_split)):
-      _, _, texts = load_split(config, split, config.data.max_eval_examples)
-      batches = _batches(config, split, config.train.eval_batch_size or config.train.batch_size,
-                         shuffle=False, max_examples=config.data.max_eval_examples)
-      hyps = {"greedy": [None] * len(texts), "beam": [None] * len(texts)}
-      for indices in batches.plan(0):
-        batch = batches.make_batch(indices)
-        log_probs, lengths = jax.device_get(log_prob_fn(params, batch))
-        decoded = decode_log_probs(log_probs[:len(indices)], lengths[:len(indices)], config, lm)
-        for method, outputs in decoded.items():
-          for i, text in zip(indices, outputs):
-            hyps[method][i] = text
-      for method, outputs in hyps.items():
-        report[f"{split}_{method}_cer"] = speech_metrics.cer(texts, outputs)
-        report[f"{split}_{method}_wer"] = speech_metrics.wer(texts, outputs)
-      path = os.path.join(workdir, f"transcripts_{split}.tsv")
-      with open(path, "w") as f:
-        f.write("reference\tgreedy\tbeam\n")
-        for row in zip(texts, hyps["greedy"], hyps["beam"]):
-          f.write("\t".join(row) + "\n")
-      logging.info("%s: greedy CER %.4f WER %.4f, beam CER %.4f WER %.4f (%s)", split,
-                   report[f"{split}_greedy_cer"], report[f"{split}_greedy_wer"],
-                   report[f"{split}_beam_cer"], report[f"{split}_beam_wer"], path)
+      report.update(evaluate_split(config, model, params, split, workdir, lm, log_prob_fn))
     return report

@@ -79,21 +79,25 @@ def test_tiny_run_reports_cer_wer_and_transcribe_cli(data_dir, tmp_path):
   result = training.train_and_evaluate(config, workdir)
   final = result["final"]
   for split in ("validation", "test"):
-    for method in ("greedy", "beam"):
+    for method in ("greedy", "beam", "beam_lm"):
       for metric in ("cer", "wer"):
         assert np.isfinite(final[f"{split}_{method}_{metric}"])
   # The in-jit eval CER (edit distances on device) equals jiwer's on the same outputs.
   assert result["eval"]["cer"] == pytest.approx(final["validation_greedy_cer"], abs=1e-9)
   with open(os.path.join(workdir, "transcripts_test.tsv")) as f:
     rows = list(csv.DictReader(f, delimiter="\t"))
-  assert len(rows) == 4
+  assert len(rows) == 4 and set(rows[0]) == {"reference", "greedy", "beam", "beam_lm"}
   # transcribe reproduces the run's own decoding of a test utterance.
   source = embedded.load("test", config="tiny", data_dir=data_dir)
   wav = str(tmp_path / "utt.wav")
   wav_io.write_wav(wav, source[0]["audio"], 16000)
   assert transcribe.transcribe([wav], workdir, "greedy") == [rows[0]["greedy"]]
-  with open(os.path.join(workdir, "config.json")) as f:
-    assert json.load(f)["task"] == "ctc_speech"
+  # Scoring a split from the CLI's code path gives the run's own numbers.
+  scored = transcribe.score_split("test", workdir)
+  for name, value in scored.items():
+    assert value == pytest.approx(final[name], abs=1e-9)
+  no_lm = transcribe.score_split("test", workdir, lm="none")
+  assert set(no_lm) == {f"test_{m}_{x}" for m in ("greedy", "beam") for x in ("cer", "wer")}
   # Bad input: stereo and empty files fail with clear messages.
   stereo = str(tmp_path / "stereo.wav")
   scipy.io.wavfile.write(stereo, 16000, np.zeros((1000, 2), np.int16))
