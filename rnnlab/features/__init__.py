@@ -1,4 +1,5 @@
-"""Speech front end: log-mel filterbanks, deltas, per-utterance normalisation, SpecAugment, stacking."""
+"""Speech front end: log-mel filterbanks, deltas, per-utterance normalisation, SpecAugment,
+frame stacking."""
 from rnnlab.features.deltas import add_deltas
 from rnnlab.features.frame_stacking import stack_frames
 from rnnlab.features.frame_stacking import stacked_lengths

@@ -158,7 +158,8 @@ def _batches(config, split: str, batch_size: int, shuffle: bool, seed: int = 0,
   audios, labels, _ = load_split(config, split, max_examples)
   audios, labels = audios[shard_index::shard_count], labels[shard_index::shard_count]
   return batching.SpeechBatches(
-      audios, labels, batch_size, bucket_samples=int(round(config.data.bucket_seconds * SAMPLE_RATE)),
+      audios, labels, batch_size,
+      bucket_samples=int(round(config.data.bucket_seconds * SAMPLE_RATE)),
       label_length=_label_length(labels), shuffle=shuffle, seed=seed)
 
 

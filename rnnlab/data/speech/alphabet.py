@@ -47,7 +47,7 @@ class Alphabet:
     return len(self.characters) + 1
 
   def encode(self, text: str) -> np.ndarray:
-    """Returns the label ids of ``text``, int32 ``[L]``; raises on characters outside the alphabet."""
+    """Label ids of ``text``, int32 ``[L]``; raises on characters outside the alphabet."""
     index = {c: i + 1 for i, c in enumerate(self.characters)}
     unknown = sorted({c for c in text if c not in index})
     if unknown:

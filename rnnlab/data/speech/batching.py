@@ -46,7 +46,8 @@ class SpeechBatches:
     if longest_label > label_length:
       raise ValueError(f"label_length={label_length} is shorter than the longest label "
                        f"({longest_label}).")
-    self.batch_size, self.bucket_samples, self.label_length = batch_size, bucket_samples, label_length
+    self.batch_size, self.bucket_samples = batch_size, bucket_samples
+    self.label_length = label_length
     self.shuffle, self.seed = shuffle, seed
     self._bucket_of = -(-self.num_samples // bucket_samples)  # ceil: buckets 1, 2, ...
     self.num_batches = sum(-(-int(np.sum(self._bucket_of == b)) // batch_size)
@@ -60,7 +61,8 @@ class SpeechBatches:
       members = np.flatnonzero(self._bucket_of == bucket)
       if self.shuffle:
         members = rng.permutation(members)
-      batches += [members[i:i + self.batch_size] for i in range(0, members.shape[0], self.batch_size)]
+      starts = range(0, members.shape[0], self.batch_size)
+      batches += [members[i:i + self.batch_size] for i in starts]
     if self.shuffle:
       batches = [batches[i] for i in rng.permutation(len(batches))]
     return batches

@@ -122,7 +122,7 @@ def _render(rng: np.random.Generator, pcm: np.ndarray, rate: int, test: bool) ->
 
 
 def prepare(data_dir: str | None = None, config: str = "default") -> tfds.core.DatasetBuilder:
-  """Generates ``rnnlab_speech/<config>`` under ``data_dir`` unless it is there; returns the builder.
+  """Generates ``rnnlab_speech/<config>`` in ``data_dir`` unless it is there; returns the builder.
 
   ``data_dir`` defaults to TFDS's own (``~/tensorflow_datasets`` or ``$TFDS_DATA_DIR``).
   """

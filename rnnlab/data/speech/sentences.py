@@ -8,7 +8,8 @@ import numpy as np
 import num2words
 
 _NAMES = ("anna", "peter", "maria", "james", "lucy", "david", "sarah", "tom", "emma", "oliver",
-          "grace", "henry", "julia", "kevin", "laura", "michael", "nina", "oscar", "paula", "victor")
+          "grace", "henry", "julia", "kevin", "laura", "michael", "nina", "oscar", "paula",
+          "victor")
 _ADJECTIVES = ("small", "large", "red", "blue", "green", "quiet", "loud", "old", "new", "bright",
                "dark", "heavy", "light", "warm", "cold", "happy", "tired", "clever", "yellow",
                "broken", "empty", "strange", "gentle", "famous", "wooden", "silver")

@@ -88,8 +88,10 @@ def _to_int16(audio: np.ndarray, rate: int) -> np.ndarray:
   audio = np.asarray(audio).reshape(-1)
   if rate == SAMPLE_RATE and audio.dtype == np.int16:
     return audio
-  waveform = (wav_io.int16_to_float(audio.astype(np.int16)) if np.issubdtype(audio.dtype, np.integer)
-              else audio.astype(np.float32))
+  if np.issubdtype(audio.dtype, np.integer):
+    waveform = wav_io.int16_to_float(audio.astype(np.int16))
+  else:
+    waveform = audio.astype(np.float32)
   return wav_io.float_to_int16(wav_io.resample(waveform, rate, SAMPLE_RATE))
 
 
