@@ -39,7 +39,7 @@ def plot_gradient_norms_vs_time(norms_by_name: Mapping[str, Sequence[float]], *,
 
   Args:
     norms_by_name: label -> ``[T]`` norms (or ``[B, T]``, averaged over the batch), as from
-      :func:`rnnlab.analysis.gradients.hidden_gradient_norms`.
+      :func:`rnnlab.analysis.gradients.hidden_gradient_norms`. Zeros (underflow) are not drawn.
     x_axis: ``"distance"`` (``T - 1 - t``, steps between the state and the loss: an
       exponential decay is a straight line going down to the right) or ``"t"``.
   """
@@ -50,7 +50,8 @@ def plot_gradient_norms_vs_time(norms_by_name: Mapping[str, Sequence[float]], *,
     curve = _curve(values)
     steps = np.arange(curve.shape[0])
     x = steps[::-1] if x_axis == "distance" else steps
-    ax.semilogy(x, np.maximum(curve, np.finfo(np.float64).tiny), label=name)
+    # Norms that underflowed to 0 (float32) are left out: the line stops there.
+    ax.semilogy(x, np.where(curve > 0, curve, np.nan), label=name)
   ax.set_xlabel("T - 1 - t (steps back from the loss)" if x_axis == "distance" else "t")
   ax.set_ylabel(r"$\|\partial L_T / \partial s_t\|_2$")
   ax.grid(True, which="major", alpha=0.3)

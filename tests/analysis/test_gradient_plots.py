@@ -15,6 +15,9 @@ def test_gradient_norm_plot_uses_distance_axis_and_batch_means(tmp_path):
   np.testing.assert_array_equal(tanh_line.get_xdata(), [2, 1, 0])
   np.testing.assert_allclose(tanh_line.get_ydata(), [2e-4, 2e-2, 2.0])
   assert [t.get_text() for t in ax.get_legend().get_texts()] == ["tanh", "lstm"]
+  fig2 = gradient_plots.plot_gradient_norms_vs_time({"u": [0.0, 1e-3, 1.0]}, x_axis="t")
+  ydata = fig2.axes[0].get_lines()[0].get_ydata()
+  assert np.isnan(ydata[0]) and ydata[2] == 1.0  # underflowed zeros are not drawn
   path = gradient_plots.save_png(fig, str(tmp_path / "sub" / "g.png"))
   with open(path, "rb") as f:
     assert f.read(8) == b"\x89PNG\r\n\x1a\n"
