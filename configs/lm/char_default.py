@@ -8,11 +8,11 @@ Run:
   python -m rnnlab.sample --workdir=runs/char_lstm --prompt="The " --temperature=0.8
   python -m rnnlab.main --config=configs/lm/char_default.py:debug --workdir=/tmp/char_debug
 
-What it should reach: the best Kneser-Ney n-gram model on this corpus scores about 1.78-1.80
-bits per char on test (orders 7-10, see rnnlab/baselines); this LSTM, trained for the
-budget below (under 10 minutes on an idle 2-core CPU), goes below it (measured figures in
-README / notes readme_lm.md). ``debug`` (a tiny LSTM, 20 steps) only checks that
-everything runs.
+What it reaches (measured, 1000 steps = 6.4 M characters, seed 0): validation 1.831 and test
+1.796 bits per char, against 1.769 / 1.784 for the 10-gram Kneser-Ney baseline fitted on
+the same characters, so at this budget the LSTM does NOT yet beat the best n-gram model
+(it is still under-fitted: train ~1.73 bits/char at the end). ``debug`` (a tiny LSTM, 20
+steps) only checks that everything runs.
 """
 import ml_collections
 
@@ -38,10 +38,10 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.optimizer.clip = "global_norm"
   config.optimizer.clip_norm = 1.0
   config.train.batch_size = 64
-  config.train.num_steps = 1500
-  config.train.eval_every = 500
+  config.train.num_steps = 1000
+  config.train.eval_every = 250
   config.train.eval_batch_size = 64
-  config.train.checkpoint_every = 500
+  config.train.checkpoint_every = 250
   config.train.log_every = 50
   config.train.best_metric = "bits_per_char"
   if variant == "debug":
