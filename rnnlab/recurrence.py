@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from rnnlab import kernels
 
@@ -33,8 +34,8 @@ def _check_inputs(xs: jax.Array, time_major: bool, lengths) -> tuple[int, int]:
       raise ValueError(f"lengths must have shape [B]=({b},); got shape {getattr(lengths, 'shape', None)}")
     if not jnp.issubdtype(jnp.asarray(lengths).dtype, jnp.integer):
       raise ValueError(f"lengths must be integers; got dtype {jnp.asarray(lengths).dtype}")
-    if not isinstance(lengths, jax.core.Tracer):
-      lo, hi = int(jnp.min(lengths)), int(jnp.max(lengths))
+    if not isinstance(lengths, jax.core.Tracer):  # concrete: checked eagerly (NumPy, trace-safe)
+      lo, hi = int(np.min(np.asarray(lengths))), int(np.max(np.asarray(lengths)))
       if lo < 0 or hi > t:
         raise ValueError(f"lengths must lie in [0, T={t}]; got min {lo}, max {hi}")
   return t, b
@@ -59,7 +60,7 @@ def reverse_within_lengths(xs_tm: jax.Array, lengths: jax.Array | None) -> jax.A
   return jnp.take_along_axis(xs_tm, src, axis=0)
 
 
-def _plain_scan(cell, params, gx, state0, mask, *, unroll: int, remat: bool):
+def _plain_scan(cell, params, gx, state0, mask, *, unroll: int):
   """Time-major masked scan over projected inputs ``gx [T, B, G]``."""
 
   def step(state, inputs):
@@ -70,8 +71,6 @@ def _plain_scan(cell, params, gx, state0, mask, *, unroll: int, remat: bool):
       y = jnp.where(m_t[:, None], y, jnp.zeros_like(y))
     return new_state, y
 
-  if remat:
-    step = jax.checkpoint(step)
   return jax.lax.scan(step, state0, (gx, mask), unroll=unroll)
 
 
@@ -89,8 +88,9 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
     initial_state: state pytree with leading ``[B]``; zeros if None.
     time_major: layout of ``xs`` and ``ys``.
     unroll: ``lax.scan`` unroll factor.
-    remat: recompute each step in the backward pass (memory O(T * state) instead of
-      O(T * activations)).
+    remat: chunked rematerialisation (``kernels.chunked_remat_scan``): the backward pass
+      keeps the state at ~sqrt(T) chunk boundaries and recomputes one chunk (projection
+      included) at a time, so memory is O(sqrt(T)) activations instead of O(T).
     impl: "auto" | "scan" | "fused" (see module docstring).
 
   Returns:
@@ -101,22 +101,31 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
   if not isinstance(unroll, int) or unroll < 1:
     raise ValueError(f"unroll={unroll!r}; allowed: an int >= 1")
   num_steps, batch = _check_inputs(xs, time_major, lengths)
-  gx = cell.project(params, xs)
-  if not time_major:
-    gx = jnp.swapaxes(gx, 0, 1)  # [T, B, G]
   state0 = cell.initial_state((batch,)) if initial_state is None else initial_state
   mask = None if lengths is None else length_mask(lengths, num_steps)
-  if reverse:
-    gx = reverse_within_lengths(gx, lengths)
-
-  fused = None if (impl == "scan" or remat) else kernels.find_fused(cell)
+  fused = None if impl == "scan" else kernels.find_fused(cell)
   if impl == "fused" and fused is None:
-    raise ValueError(f"impl='fused' but no fused kernel supports {cell!r}"
-                     + (" with remat=True" if remat else ""))
-  if fused is not None:
-    final_state, ys = fused(cell, params, gx, state0, mask, unroll=unroll)
+    raise ValueError(f"impl='fused' but no fused kernel supports {cell!r}")
+
+  def inner(cell, params, gx, state, mask):
+    if fused is not None:
+      return fused(cell, params, gx, state, mask, unroll=unroll)
+    return _plain_scan(cell, params, gx, state, mask, unroll=unroll)
+
+  if remat:
+    # Chunked rematerialisation: the projection moves inside checkpointed chunks of ~sqrt(T)
+    # steps, so neither activations nor the projected inputs are kept for all T steps.
+    xs_tm = xs if time_major else jnp.swapaxes(xs, 0, 1)
+    if reverse:
+      xs_tm = reverse_within_lengths(xs_tm, lengths)
+    final_state, ys = kernels.chunked_remat_scan(cell, params, xs_tm, state0, mask, inner=inner)
   else:
-    final_state, ys = _plain_scan(cell, params, gx, state0, mask, unroll=unroll, remat=remat)
+    gx = cell.project(params, xs)
+    if not time_major:
+      gx = jnp.swapaxes(gx, 0, 1)  # [T, B, G]
+    if reverse:
+      gx = reverse_within_lengths(gx, lengths)
+    final_state, ys = inner(cell, params, gx, state0, mask)
 
   if reverse:
     ys = reverse_within_lengths(ys, lengths)
