@@ -115,3 +115,23 @@ def test_min_frames_and_length_check():
   with pytest.raises(ValueError, match="needs at least 3 CTC frames"):
     ctc.check_ctc_lengths([1, 1], 2)
   assert ctc.total_reduction((2, 3)) == 6
+
+
+def test_speech_recognizer_front_end_and_spec_augment(key):
+  from rnnlab import features  # pylint: disable=import-outside-toplevel
+  recognizer = ctc.SpeechRecognizer(
+      filterbank=features.FilterbankConfig(num_mels=20), encoder=_model(num_layers=1),
+      frame_stacking=2, spec_augment=features.SpecAugmentConfig(freq_mask_width=10))
+  audio = (np.random.default_rng(0).standard_normal((2, 4000)) * 3000).astype(np.int16)
+  num_samples = np.array([4000, 2000])
+  params = jax.jit(recognizer.init)(key, audio, num_samples)["params"]
+  apply = jax.jit(recognizer.apply, static_argnames="deterministic")
+  logits, lengths = apply({"params": params}, audio, num_samples)
+  frames = features.FilterbankConfig(num_mels=20).num_frames(num_samples)
+  np.testing.assert_array_equal(lengths, -(-frames // 2))
+  assert logits.shape == (2, int(lengths[0]), 5)
+  again, _ = apply({"params": params}, audio, num_samples)
+  np.testing.assert_array_equal(again, logits)  # deterministic: no masking
+  masked, _ = apply({"params": params}, audio, num_samples, deterministic=False,
+                    rngs={"spec_augment": jax.random.key(3)})
+  assert not np.allclose(masked, logits)
