@@ -8,6 +8,9 @@ from rnnlab import decoding
 from rnnlab.models import seq2seq
 from tests.conftest import FLOAT32_TOL
 
+# Every test compiles a model (initialisation alone takes ~10 s on 2 CPU cores).
+pytestmark = pytest.mark.slow
+
 SRC = np.array([[4, 5, 6, 7, 0], [8, 9, 0, 0, 0], [5, 5, 5, 0, 0]], np.int32)
 SRC_LEN = np.array([4, 2, 3], np.int32)
 TGT_IN = np.array([[1, 4, 5, 6], [1, 7, 0, 0], [1, 8, 9, 0]], np.int32)
@@ -44,7 +47,6 @@ def test_teacher_forcing_equals_cached_step_decoding(attention, key):
     np.testing.assert_allclose(w.sum(-1), 1.0, **FLOAT32_TOL)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("attention", ["none", "general"])
 def test_batch_equals_each_sentence_alone(attention, key):
   model = _model(attention, encoder_cell="gru", decoder_cell="gru", encoder_layers=2)
@@ -71,7 +73,6 @@ def test_variants_and_parameter_layout(key):
   assert "bridge_1" in lstm  # LSTM state (c, h): one bridge per component
 
 
-@pytest.mark.slow
 def test_gradients_are_finite_and_reach_every_parameter(key):
   model = _model("additive", dropout_rate=0.1)
   params = _init(model, key)
