@@ -5,10 +5,11 @@ is downloaded. eSpeak NG keeps global state, so one ``Synthesizer`` per process 
 shared (``synthesizer()``); it is not thread-safe.
 
 Determinism: ``synthesize`` reseeds the C library's ``rand()`` (which eSpeak NG uses for
-its noise sources) before each utterance, so a fresh process that makes the same calls
-produces the same samples. eSpeak NG also carries a little state from one utterance to
-the next (the same text and voice can come out a few samples longer or shorter after
-other utterances), so outputs depend on what the process synthesised before.
+its noise sources) before each utterance, but eSpeak NG also keeps internal state between
+utterances and processes: the same request can come out a few samples longer or shorter
+after other utterances, and voices with breath noise (the ``+f*`` variants) can differ in
+low-level noise between runs. Text, voice, rate and pitch fully determine the speech;
+bit-exact audio is not guaranteed.
 """
 import ctypes
 import dataclasses
