@@ -19,6 +19,7 @@ GENERIC_CHOICES: Mapping[str, Sequence[Any]] = {
     "optimizer.schedule": optimizers.SCHEDULES,
     "optimizer.clip": optimizers.CLIPPING,
     "train.best_mode": defaults.BEST_MODES,
+    "train.grad_norm_groups": defaults.GRAD_NORM_GROUPS,
 }
 _POSITIVE = ("train.batch_size", "train.num_steps", "train.eval_every",
              "train.checkpoint_every", "train.log_every", "train.keep_checkpoints",

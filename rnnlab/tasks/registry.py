@@ -17,6 +17,8 @@ BUILTIN_TASK_MODULES = {
     "copy_memory": "rnnlab.tasks.copy_memory",
     "language_model": "rnnlab.tasks.language_model",
     "ctc_speech": "rnnlab.tasks.ctc_speech",
+    "sequential_digits": "rnnlab.tasks.sequential_digits",
+    "translation": "rnnlab.tasks.translation",
 }
 
 _REGISTRY: dict[str, Task] = {}

@@ -11,6 +11,9 @@ from rnnlab.training import optimizers
 
 SECTIONS = ("task", "data", "model", "optimizer", "train")
 BEST_MODES = ("min", "max")
+# Per-parameter-group gradient norms logged every step: "none", by "layer" (the first two
+# levels of the param tree, e.g. ``params/layer_0``) or one per parameter "leaf".
+GRAD_NORM_GROUPS = ("none", "layer", "leaf")
 
 
 def default_train_config() -> ml_collections.ConfigDict:
@@ -26,6 +29,7 @@ def default_train_config() -> ml_collections.ConfigDict:
       best_metric="loss",  # ... and the best by this eval metric ("" = do not keep a best)
       best_mode="min",  # "min" or "max"
       log_every=50,  # steps between progress lines (every step's metrics go to the files)
+      grad_norm_groups="layer",  # per-group pre-clip gradient norms in metrics.jsonl: GRAD_NORM_GROUPS
   ))
 
 

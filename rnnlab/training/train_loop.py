@@ -154,7 +154,8 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
                                        enabled=jax.process_index() == 0)
   best = _best_eval(writer.path, tc.best_metric, tc.best_mode) if tc.best_metric else None
 
-  train_step = jax.jit(steps.make_train_step(task, model, tx, schedule), donate_argnums=0)
+  train_step = jax.jit(steps.make_train_step(task, model, tx, schedule, tc.grad_norm_groups),
+                       donate_argnums=0)
   eval_step = jax.jit(steps.make_eval_step(task, model))
   eval_batch_size = tc.eval_batch_size or tc.batch_size
   progress = progress_lib.Progress(start_step, tc.num_steps)
@@ -183,7 +184,9 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
       writer.write(s, "train", metrics)
     writer.flush()
     if host and log_line:
-      window = {name: float(np.mean([m[name] for m in host])) for name in host[-1]}
+      # Per-group norms (``grad_norm/<group>``) go to the files and plots, not the progress line.
+      window = {name: float(np.mean([m[name] for m in host])) for name in host[-1]
+                if "/" not in name}
       window["grad_norm_max"] = float(np.max([m["grad_norm"] for m in host]))
       logging.info(progress.line(step, rate, window))
     pending.clear()
