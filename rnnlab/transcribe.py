@@ -30,18 +30,20 @@ from rnnlab.tasks import ctc_speech
 from rnnlab.tasks import registry
 from rnnlab.training import train_loop
 
-_WORKDIR = flags.DEFINE_string("workdir", None, "Run directory of a trained ctc_speech model.")
-_DECODER = flags.DEFINE_enum("decoder", "beam", ["greedy", "beam", "beam_lm"],
-                              "Decoding method for WAV files.")
-_SPLIT = flags.DEFINE_string("split", None, "Score this split (train/validation/test) "
-                             "instead of transcribing files.")
-_LM = flags.DEFINE_enum("lm", None, list(ctc_speech.LM_CHOICES), "Override model.decoding.lm.")
-_LM_WEIGHT = flags.DEFINE_float("lm_weight", None, "Override model.decoding.lm_weight.")
-_LM_ORDER = flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
-_INSERTION_BONUS = flags.DEFINE_float("insertion_bonus", None,
-                                      "Override model.decoding.insertion_bonus.")
-_BEAM_WIDTH = flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
-flags.mark_flag_as_required("workdir")
+def _define_flags():
+  """Defined only when run as a program, so several CLIs can be imported together."""
+  flags.DEFINE_string("workdir", None, "Run directory of a trained ctc_speech model.")
+  flags.DEFINE_enum("decoder", "beam", ["greedy", "beam", "beam_lm"],
+                                "Decoding method for WAV files.")
+  flags.DEFINE_string("split", None, "Score this split (train/validation/test) "
+                               "instead of transcribing files.")
+  flags.DEFINE_enum("lm", None, list(ctc_speech.LM_CHOICES), "Override model.decoding.lm.")
+  flags.DEFINE_float("lm_weight", None, "Override model.decoding.lm_weight.")
+  flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
+  flags.DEFINE_float("insertion_bonus", None,
+                                        "Override model.decoding.insertion_bonus.")
+  flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
+  flags.mark_flag_as_required("workdir")
 
 
 def load_trained(workdir: str) -> tuple[ml_collections.ConfigDict, Any, Any]:
@@ -107,16 +109,16 @@ def score_split(split: str, workdir: str, **decoding_overrides) -> dict[str, flo
 
 def main(argv):
   paths = argv[1:]
-  overrides = dict(lm=_LM.value, lm_weight=_LM_WEIGHT.value, lm_order=_LM_ORDER.value,
-                   insertion_bonus=_INSERTION_BONUS.value, beam_width=_BEAM_WIDTH.value)
-  if bool(paths) == bool(_SPLIT.value):
+  overrides = dict(lm=flags.FLAGS.lm, lm_weight=flags.FLAGS.lm_weight, lm_order=flags.FLAGS.lm_order,
+                   insertion_bonus=flags.FLAGS.insertion_bonus, beam_width=flags.FLAGS.beam_width)
+  if bool(paths) == bool(flags.FLAGS.split):
     raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "
                          "rnnlab.transcribe --workdir=DIR file.wav")
   try:
-    if _SPLIT.value:
-      print(json.dumps(score_split(_SPLIT.value, _WORKDIR.value, **overrides), indent=2))
+    if flags.FLAGS.split:
+      print(json.dumps(score_split(flags.FLAGS.split, flags.FLAGS.workdir, **overrides), indent=2))
       return
-    texts = transcribe(paths, _WORKDIR.value, _DECODER.value, **overrides)
+    texts = transcribe(paths, flags.FLAGS.workdir, flags.FLAGS.decoder, **overrides)
   except ValueError as error:
     sys.exit(f"rnnlab.transcribe: {error}")
   for path, text in zip(paths, texts):
@@ -124,4 +126,5 @@ def main(argv):
 
 
 if __name__ == "__main__":
+  _define_flags()
   app.run(main)

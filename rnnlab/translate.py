@@ -25,10 +25,14 @@ import orbax.checkpoint as ocp
 from rnnlab.data import translation as data_lib
 from rnnlab.tasks import translation as task_lib
 
-_WORKDIR = flags.DEFINE_string("workdir", None, "Run directory of a trained translation model.")
-_BEAM = flags.DEFINE_integer("beam", 5, "Beam size; 1 = greedy decoding.")
-_LENGTH_PENALTY = flags.DEFINE_float(
-    "length_penalty", None, "GNMT length normalisation alpha (default: the run's config).")
+def _define_flags():
+  """Defined only when run as a program, so several CLIs can be imported together."""
+  flags.DEFINE_string("workdir", None, "Run directory of a trained translation model.")
+  flags.DEFINE_integer("beam", 5, "Beam size; 1 = greedy decoding.")
+  flags.DEFINE_float(
+      "length_penalty", None, "GNMT length normalisation alpha (default: the run's config).")
+
+
 CONFIG_FILE = "config.json"
 
 
@@ -125,13 +129,14 @@ def main(argv):
     raise app.UsageError('give one or more sentences: python -m rnnlab.translate '
                          '--workdir=DIR --beam=5 "text"')
   try:
-    translator = load_trained(_WORKDIR.value)
+    translator = load_trained(flags.FLAGS.workdir)
     for text in texts:
-      print(translate_one(translator, text, _BEAM.value, _LENGTH_PENALTY.value).text)
+      print(translate_one(translator, text, flags.FLAGS.beam, flags.FLAGS.length_penalty).text)
   except ValueError as error:
     sys.exit(f"rnnlab.translate: {error}")
 
 
 if __name__ == "__main__":
+  _define_flags()
   flags.mark_flag_as_required("workdir")
   app.run(main)
