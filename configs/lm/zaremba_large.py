@@ -21,40 +21,9 @@ Run:
 """
 import ml_collections
 
-from rnnlab import training
-
-STEPS_PER_EPOCH = 1327  # PTB train: (929,589 - 1) // B // T
-EPOCHS = 55
+from rnnlab.tasks.zaremba_configs import zaremba_config
 
 
 def get_config() -> ml_collections.ConfigDict:
-  config = training.base_config("language_model")
-  config.data.dataset = "files"
-  config.data.path = "data/ptb"
-  config.data.tokenizer = "word"
-  config.data.mode = "tbptt"
-  config.data.seq_len = 35
-  config.data.ngram_order = 5
-  config.model.cell = "lstm"
-  config.model.num_layers = 2
-  config.model.hidden_size = 1500
-  config.model.embed_size = 1500
-  config.model.dropout_rate = 0.65
-  config.model.init_scale = 0.04
-  config.model.lstm.forget_bias = 0.0  # every parameter is drawn from U(-s, s)
-  config.model.loss_reduction = "sum_over_time"
-  config.optimizer.name = "sgd"
-  config.optimizer.learning_rate = 1.0
-  config.optimizer.schedule = "step_decay"
-  config.optimizer.decay_factor = 1 / 1.15
-  config.optimizer.decay_start_epoch = 14
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 10.0
-  config.train.batch_size = 20
-  config.train.eval_batch_size = 20
-  config.train.num_steps = EPOCHS * STEPS_PER_EPOCH
-  config.train.eval_every = STEPS_PER_EPOCH
-  config.train.checkpoint_every = STEPS_PER_EPOCH
-  config.train.log_every = 200
-  config.train.best_metric = "perplexity"
-  return config
+  return zaremba_config(hidden_size=1500, seq_len=35, dropout_rate=0.65, init_scale=0.04,
+                        decay_factor=1 / 1.15, decay_start_epoch=14, clip_norm=10.0, epochs=55)

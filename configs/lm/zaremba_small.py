@@ -20,40 +20,9 @@ Run:
 """
 import ml_collections
 
-from rnnlab import training
-
-STEPS_PER_EPOCH = 2323  # PTB train: (929,589 - 1) // B // T
-EPOCHS = 13
+from rnnlab.tasks.zaremba_configs import zaremba_config
 
 
 def get_config() -> ml_collections.ConfigDict:
-  config = training.base_config("language_model")
-  config.data.dataset = "files"
-  config.data.path = "data/ptb"
-  config.data.tokenizer = "word"
-  config.data.mode = "tbptt"
-  config.data.seq_len = 20
-  config.data.ngram_order = 5
-  config.model.cell = "lstm"
-  config.model.num_layers = 2
-  config.model.hidden_size = 200
-  config.model.embed_size = 200
-  config.model.dropout_rate = 0.0
-  config.model.init_scale = 0.1
-  config.model.lstm.forget_bias = 0.0  # every parameter is drawn from U(-s, s)
-  config.model.loss_reduction = "sum_over_time"
-  config.optimizer.name = "sgd"
-  config.optimizer.learning_rate = 1.0
-  config.optimizer.schedule = "step_decay"
-  config.optimizer.decay_factor = 0.5
-  config.optimizer.decay_start_epoch = 4
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 5.0
-  config.train.batch_size = 20
-  config.train.eval_batch_size = 20
-  config.train.num_steps = EPOCHS * STEPS_PER_EPOCH
-  config.train.eval_every = STEPS_PER_EPOCH
-  config.train.checkpoint_every = STEPS_PER_EPOCH
-  config.train.log_every = 200
-  config.train.best_metric = "perplexity"
-  return config
+  return zaremba_config(hidden_size=200, seq_len=20, dropout_rate=0.0, init_scale=0.1,
+                        decay_factor=0.5, decay_start_epoch=4, clip_norm=5.0, epochs=13)
