@@ -16,10 +16,12 @@ import json
 import math
 import os
 import sys
+import time
 from typing import Any
 
 from absl import app
 from absl import flags
+from absl import logging
 import jax
 import jax.numpy as jnp
 import ml_collections
@@ -31,6 +33,8 @@ from rnnlab.models import language_model
 from rnnlab.tasks import language_model as lm_task
 
 CHECKPOINT_CHOICES = ("latest", "best")
+METADATA_ATTEMPTS = 10
+METADATA_RETRY_SECONDS = 1.0
 
 FLAGS = flags.FLAGS
 
@@ -102,7 +106,20 @@ def choose_step(workdir: str, config: ml_collections.ConfigDict, which: str) -> 
 def _restore_params(path: str) -> Any:
   """The ``params`` of a saved TrainState, on this process's first device."""
   checkpointer = ocp.StandardCheckpointer()
-  tree = checkpointer.metadata(path).item_metadata.tree
+  metadata = None
+  for attempt in range(METADATA_ATTEMPTS):
+    metadata = checkpointer.metadata(path).item_metadata
+    if metadata is not None:
+      break
+    # Seen once right after training in the same process (make demo): orbax could not read
+    # the item metadata of a checkpoint whose save had finished; a moment later it could.
+    logging.warning("checkpoint %s: item metadata not readable yet (attempt %d of %d)", path,
+                    attempt + 1, METADATA_ATTEMPTS)
+    time.sleep(METADATA_RETRY_SECONDS)
+  if metadata is None:
+    raise ValueError(f"checkpoint {path!r} has no readable item metadata (damaged or "
+                     "incomplete); use another one (--checkpoint=latest|best) or retrain")
+  tree = metadata.tree
   device = jax.sharding.SingleDeviceSharding(jax.devices()[0])
   abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=device),
                           tree)

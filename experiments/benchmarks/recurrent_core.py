@@ -9,6 +9,11 @@ each figure is the median over all timed calls):
 * ``torch``        ``torch.nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` (CPU; cuDNN on a GPU), if installed
 * ``jax-cudnn``    ``jax.experimental.rnn.lstm`` (GPU only, LSTM only; untested: written for
   GPU machines, none was available when this was written)
+* ``matmul-floor`` (single unidirectional layers) the same matmuls as a fused fwd+bwd, in
+  the same order and with the same step-to-step dependence, but with almost no element-wise
+  work: the input projection GEMM, T ``h @ w_h`` steps, T ``dz @ w_h^T`` steps and the three
+  backward GEMMs. It bounds what any XLA implementation of the layer can reach on this
+  machine: if it is slower than a peer, so is every rnnlab kernel.
 * ``gemm``         a large ``[N, N] @ [N, N]`` matmul in JAX, the machine's attainable GFLOP/s
 
 Work counted (the same for every implementation): the matmul FLOPs of forward + backward,
@@ -177,6 +182,42 @@ def jax_cudnn_runner(case: Case) -> Callable[[], None]:
   return lambda: _block(grad(weights, xs))
 
 
+def matmul_floor_runner(case: Case) -> Callable[[], None]:
+  """Only the matmuls of one layer's fused fwd+bwd (see the module docstring)."""
+  from rnnlab.kernels import bptt  # pylint: disable=g-import-not-at-top
+
+  dtype = jnp.dtype(case.dtype)
+  h, g = case.hidden, NUM_GATES[case.cell] * case.hidden
+  keys = jax.random.split(jax.random.key(0), 3)
+  w_x = jax.random.normal(keys[0], (case.input_size, g), dtype) * 0.02
+  w_h = jax.random.normal(keys[1], (h, g), dtype) * 0.02
+  xs = jax.random.normal(keys[2], (case.batch, case.steps, case.input_size), dtype)
+
+  def fwd_bwd(w_x, w_h, xs):
+    xs_tm = jnp.swapaxes(xs, 0, 1)
+    gx = xs_tm @ w_x                                                   # [T, B, G]
+
+    def forward(h_prev, gx_t):
+      h_t = (bptt.matmul(h_prev, w_h) + gx_t)[:, :h]
+      return h_t, h_t
+
+    _, hs = jax.lax.scan(forward, jnp.zeros((case.batch, h), dtype), gx)
+    w_h_t = bptt.transposed(w_h)
+
+    def backward(dh, gx_t):
+      dz = gx_t.at[:, :h].add(dh)
+      return bptt.matmul(dz, w_h_t), dz
+
+    _, dz = jax.lax.scan(backward, jnp.zeros((case.batch, h), dtype), gx, reverse=True)
+    dw_h = bptt.weight_gradient(hs, dz, dtype)
+    dw_x = bptt.weight_gradient(xs_tm, dz, dtype)
+    dxs = jnp.swapaxes(dz @ w_x.T, 0, 1)
+    return dw_h, dw_x, dxs
+
+  run = jax.jit(fwd_bwd)
+  return lambda: _block(run(w_x, w_h, xs))
+
+
 def gemm_runner(size: int, dtype: str) -> tuple[Callable[[], None], float]:
   a = jax.random.normal(jax.random.key(2), (size, size), jnp.dtype(dtype))
   b = jax.random.normal(jax.random.key(3), (size, size), jnp.dtype(dtype))
@@ -228,6 +269,8 @@ def build_runners(case: Case, peers: list[str], unroll: int, notes: list[str]):
       note = "torch not installed: PyTorch peer skipped"
       if note not in notes:
         notes.append(note)
+  if "floor" in peers and case.layers == 1 and case.directions == 1:
+    runners["matmul-floor"] = matmul_floor_runner(case)
   if "jax-cudnn" in peers and backend == "gpu" and case.cell == "lstm":
     runners["jax-cudnn"] = jax_cudnn_runner(case)
   return runners
@@ -255,7 +298,7 @@ def run_case(case: Case, peers: list[str], rounds: int, calls: int, gemm_size: i
 
 
 def format_table(rows: list[dict], peers: list[str]) -> str:
-  names = [p for p in ["rnnlab", "rnnlab-scan", "flax", "torch", "jax-cudnn"]
+  names = [p for p in ["rnnlab", "rnnlab-scan", "flax", "torch", "matmul-floor", "jax-cudnn"]
            if any(r["implementation"] == p for r in rows)]
   ratio_cols = [p for p in names if p != "rnnlab" or len(names) > 1]
   head = ["case", "implementation", "tokens/s", "GFLOP/s", "of GEMM"] + [f"x {p}" for p in ratio_cols]
@@ -316,8 +359,8 @@ def parse_args(argv=None):
   parser.add_argument("--layers", type=_int_list, default=[1])
   parser.add_argument("--directions", type=_int_list, default=[1], help="1 or 2 (bidirectional)")
   parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32")
-  parser.add_argument("--peers", type=_name_list(["scan", "flax", "torch", "jax-cudnn"]),
-                      default=["scan", "flax", "torch", "jax-cudnn"])
+  parser.add_argument("--peers", type=_name_list(["scan", "flax", "torch", "floor", "jax-cudnn"]),
+                      default=["scan", "flax", "torch", "floor", "jax-cudnn"])
   parser.add_argument("--unroll", type=int, default=1, help="lax.scan unroll (rnnlab and flax)")
   parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
   parser.add_argument("--calls", type=int, default=3, help="timed calls per round")

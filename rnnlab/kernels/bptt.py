@@ -28,6 +28,16 @@ def matmul(h: jax.Array, w: jax.Array) -> jax.Array:
   return (h.astype(w.dtype) @ w).astype(h.dtype)
 
 
+def transposed(w: jax.Array) -> jax.Array:
+  """``w.T`` materialised once, for the backward's per-step ``dg @ w^T`` inside the loop.
+
+  Without the barrier XLA folds the transpose into the loop's dot (contracting ``w``'s minor
+  dimension), which its CPU matmul runs ~1.45x slower than a plain row-major ``[N, K]``
+  operand (``[32, 2048] @ [2048, 512]``: 26.7 ms vs 38.7 ms for 128 steps on 2 cores).
+  """
+  return jax.lax.optimization_barrier(jnp.transpose(w))
+
+
 def row(vec: jax.Array) -> jax.Array:
   """``[F] -> [1, F]``: explicit broadcasting against ``[B, F]`` (rank promotion raises)."""
   return vec.reshape(1, -1)

@@ -67,7 +67,7 @@ def _fused_elman_bwd(static, residuals, cotangents):
   activation, unroll, gx_dtype = static
   w_h, hs, h0, mask = residuals
   dh_n, dys = cotangents
-  w_h_t = w_h.T
+  w_h_t = bptt.transposed(w_h)
 
   def step(dh, inputs):
     h_t, dy_t, m_t = inputs

@@ -87,7 +87,7 @@ def _fused_gru_bwd(static, residuals, cotangents):
   dh_n, dys = cotangents
   hid = h0.shape[-1]
   h_prev = bptt.previous_steps(h0, hs)
-  w_h_t = w_h.T  # [3H, H]
+  w_h_t = bptt.transposed(w_h)  # [3H, H]
 
   def step(dh, inputs):
     saved_t, h_p, dy_t, m_t = inputs

@@ -84,7 +84,7 @@ def _fused_lstm_bwd(static, residuals, cotangents):
   unroll, gx_dtype = static
   w_h, peep, acts, cs, hs, c0, h0, mask = residuals
   dc_n, dh_n, dys = cotangents
-  w_h_t = w_h.T
+  w_h_t = bptt.transposed(w_h)
   c_prev = bptt.previous_steps(c0, cs)
 
   def step(carry, inputs):
