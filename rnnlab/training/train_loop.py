@@ -171,11 +171,18 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
         writer.write(s, "train", metrics)
         writer.flush()
         ckpt.wait_until_finished()
+        latest = ckpt.latest_step()
+        kept = (f"The last good checkpoint (step {latest}) is kept in {ckpt.directory}"
+                if latest is not None else "No checkpoint had been saved yet")
+        clip = config.get("optimizer", {}).get("clip", "none")
+        advice = ("lower the learning rate or clip gradients (config.optimizer.clip)"
+                  if clip == "none" else
+                  f"gradients are already clipped (config.optimizer.clip={clip!r}), so lower the "
+                  "learning rate or change the initialisation: a loss that overflows in the "
+                  "forward pass is not bounded by clipping")
         raise NonFiniteLossError(
             f"training loss is {loss} (gradient norm {grad_norm}) at step {s}; stopping. "
-            f"The last good checkpoint (step {ckpt.latest_step()}) is kept in "
-            f"{ckpt.directory}; lower the learning rate or clip gradients "
-            "(config.optimizer.clip) and rerun.")
+            f"{kept}; {advice}, and rerun.")
     log_line = step % tc.log_every == 0 or step == tc.num_steps
     rate = progress.steps_per_sec(step) if log_line else None
     for (s, _), metrics in zip(pending, host):

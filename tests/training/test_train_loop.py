@@ -102,6 +102,14 @@ def test_non_finite_loss_stops_naming_the_step_and_keeps_good_checkpoint(tmp_pat
   assert not (tmp_path / "final_metrics.json").exists()
 
 
+def test_non_finite_loss_before_any_checkpoint_says_so(tmp_path):
+  config = toy_task.toy_config()
+  config.data.poison_position = 3  # step 4, before the first checkpoint at step 10
+  with pytest.raises(training.NonFiniteLossError,
+                     match=r"at step 4;.*No checkpoint had been saved yet"):
+    training.train_and_evaluate(config, str(tmp_path))
+
+
 def test_sigterm_saves_stops_and_resume_matches_uninterrupted(reference, tmp_path,
                                                               monkeypatch):
   original = toy_task.ToyCarryTask.train_iterator
