@@ -16,12 +16,10 @@ import json
 import math
 import os
 import sys
-import time
 from typing import Any
 
 from absl import app
 from absl import flags
-from absl import logging
 import jax
 import jax.numpy as jnp
 import ml_collections
@@ -33,8 +31,6 @@ from rnnlab.models import language_model
 from rnnlab.tasks import language_model as lm_task
 
 CHECKPOINT_CHOICES = ("latest", "best")
-METADATA_ATTEMPTS = 10
-METADATA_RETRY_SECONDS = 1.0
 
 FLAGS = flags.FLAGS
 
@@ -106,16 +102,8 @@ def choose_step(workdir: str, config: ml_collections.ConfigDict, which: str) -> 
 def _restore_params(path: str) -> Any:
   """The ``params`` of a saved TrainState, on this process's first device."""
   checkpointer = ocp.StandardCheckpointer()
-  metadata = None
-  for attempt in range(METADATA_ATTEMPTS):
-    metadata = checkpointer.metadata(path).item_metadata
-    if metadata is not None:
-      break
-    # Seen once right after training in the same process (make demo): orbax could not read
-    # the item metadata of a checkpoint whose save had finished; a moment later it could.
-    logging.warning("checkpoint %s: item metadata not readable yet (attempt %d of %d)", path,
-                    attempt + 1, METADATA_ATTEMPTS)
-    time.sleep(METADATA_RETRY_SECONDS)
+  path = os.path.abspath(path)  # orbax refuses relative paths (and then reports no metadata)
+  metadata = checkpointer.metadata(path).item_metadata
   if metadata is None:
     raise ValueError(f"checkpoint {path!r} has no readable item metadata (damaged or "
                      "incomplete); use another one (--checkpoint=latest|best) or retrain")
