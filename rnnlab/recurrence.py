@@ -120,13 +120,14 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
       xs_tm = reverse_within_lengths(xs_tm, lengths)
     final_state, ys = kernels.chunked_remat_scan(cell, params, xs_tm, state0, mask, inner=inner)
   else:
-    if fused is not None and not time_major:
+    bias = kernels.find_projection_bias(cell) if fused is not None else None
+    if bias is not None:
       # Built-in cells project token by token, so the (narrower) inputs are made time-major
-      # first: the projection GEMM then writes ``gx [T, B, G]`` directly and its backward
-      # reads ``d(gx)`` in the kernel's layout (no ``[T, B, G]`` transposes: 1.1x on LSTM
-      # H=512). A researcher's own ``project`` may mix steps along axis -2, so it keeps
-      # batch-major inputs.
-      gx = cell.project(params, jnp.swapaxes(xs, 0, 1))
+      # first and projected by ``kernels.projection`` (gx written in the kernel's [T, B, G]
+      # layout; a backward without [T, B, G] transposes). A researcher's own ``project`` may
+      # mix steps along axis -2, so it keeps the inputs' layout.
+      gx = kernels.project_time_major(cell, params, xs if time_major else jnp.swapaxes(xs, 0, 1),
+                                      bias)
     else:
       gx = cell.project(params, xs)
       if not time_major:

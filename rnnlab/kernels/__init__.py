@@ -14,13 +14,19 @@ masked steps). Reversal is handled by the caller.
 """
 from typing import Any, Callable
 
-_FUSED: dict[type, tuple[Callable[..., Any], Callable[[Any], bool]]] = {}
+_FUSED: dict[type, tuple[Callable[..., Any], Callable[[Any], bool], str | None]] = {}
 
 
 def register_fused(cell_type: type, fn: Callable[..., Any],
-                   supports: Callable[[Any], bool] = lambda cell: True) -> None:
-  """Registers ``fn`` as the fast path for cells of exactly ``cell_type`` accepted by ``supports``."""
-  _FUSED[cell_type] = (fn, supports)
+                   supports: Callable[[Any], bool] = lambda cell: True,
+                   projection_bias: str | None = None) -> None:
+  """Registers ``fn`` as the fast path for cells of exactly ``cell_type`` accepted by ``supports``.
+
+  ``projection_bias``: if the cell's ``project`` is exactly ``x @ params["w_x"] +
+  params[projection_bias]`` token by token, the name of that bias; ``recurrence.scan`` then
+  uses the fused time-major projection (``kernels.projection``). None keeps ``cell.project``.
+  """
+  _FUSED[cell_type] = (fn, supports, projection_bias)
 
 
 def find_fused(cell: Any) -> Callable[..., Any] | None:
@@ -31,14 +37,23 @@ def find_fused(cell: Any) -> Callable[..., Any] | None:
   return entry[0]
 
 
+def find_projection_bias(cell: Any) -> str | None:
+  """The bias name for the fused projection of ``cell`` (see ``register_fused``), or None."""
+  entry = _FUSED.get(type(cell))
+  if entry is None or not entry[1](cell):
+    return None
+  return entry[2]
+
+
 # Built-in fast paths (imported last: they use ``register_fused`` above).
 from rnnlab import cells as _cells  # noqa: E402
-from rnnlab.kernels import chunked_remat, elman, gru, lstm  # noqa: E402
+from rnnlab.kernels import chunked_remat, elman, gru, lstm, projection  # noqa: E402
 from rnnlab.kernels.chunked_remat import chunked_remat_scan, default_chunk  # noqa: E402
 from rnnlab.kernels.elman import fused_elman  # noqa: E402
 from rnnlab.kernels.gru import fused_gru  # noqa: E402
 from rnnlab.kernels.lstm import fused_lstm  # noqa: E402
+from rnnlab.kernels.projection import project_time_major  # noqa: E402
 
-register_fused(_cells.LSTM, fused_lstm, lstm.supports)
-register_fused(_cells.GRU, fused_gru, gru.supports)
-register_fused(_cells.Elman, fused_elman, elman.supports)
+register_fused(_cells.LSTM, fused_lstm, lstm.supports, projection_bias="b")
+register_fused(_cells.GRU, fused_gru, gru.supports, projection_bias="b_x")
+register_fused(_cells.Elman, fused_elman, elman.supports, projection_bias="b")
