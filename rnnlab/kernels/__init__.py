@@ -1,6 +1,9 @@
 """Fast paths with the same maths as the plain scan (fused BPTT, parallel scans).
 
-A fast path is registered per cell type with ``register_fused(cell_type, fn, supports)``.
+A fast path is registered per cell type with ``register_fused(cell_type, fn, supports,
+projection_bias)``; ``projection_bias`` names the bias of a built-in cell whose projection is
+``x @ w_x + b``, which ``recurrence.scan`` then computes with ``kernels.projection`` (a fused
+time-major projection) instead of ``cell.project``.
 ``recurrence.scan(..., impl="auto")`` asks ``find_fused(cell)``; a cell without a registered
 fast path (a researcher's own cell) runs on the plain ``lax.scan``.
 
