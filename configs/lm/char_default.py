@@ -12,8 +12,8 @@ What it reaches (measured, 1x384 LSTM, 1800 steps = 11.5 M characters, seed 0): 
 1.781 and test 1.745 bits per char, against 1.769 / 1.784 for the 10-gram Kneser-Ney
 baseline fitted on the same characters: the LSTM beats the best n-gram on test. (A 1x512
 LSTM for 1000 steps reached only 1.796 on test.) GRU / Elman with this config: test 1.706 /
-1.835. Training takes ~7 min on an idle 2-core machine (the whole ``make demo`` on a fresh
-clone, install included, 8 min 57 s).
+1.835. Training takes ~5 min on an idle 2-core machine (the whole ``make demo`` on a fresh
+clone, install included, 6 min 26 s).
 ``debug`` (a tiny LSTM, 20
 steps) only checks that everything runs.
 """
