@@ -34,14 +34,13 @@ def _define_flags():
   """Defined only when run as a program, so several CLIs can be imported together."""
   flags.DEFINE_string("workdir", None, "Run directory of a trained ctc_speech model.")
   flags.DEFINE_enum("decoder", "beam", ["greedy", "beam", "beam_lm"],
-                                "Decoding method for WAV files.")
+                    "Decoding method for WAV files.")
   flags.DEFINE_string("split", None, "Score this split (train/validation/test) "
-                               "instead of transcribing files.")
+                      "instead of transcribing files.")
   flags.DEFINE_enum("lm", None, list(ctc_speech.LM_CHOICES), "Override model.decoding.lm.")
   flags.DEFINE_float("lm_weight", None, "Override model.decoding.lm_weight.")
   flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
-  flags.DEFINE_float("insertion_bonus", None,
-                                        "Override model.decoding.insertion_bonus.")
+  flags.DEFINE_float("insertion_bonus", None, "Override model.decoding.insertion_bonus.")
   flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
   flags.mark_flag_as_required("workdir")
 
@@ -109,8 +108,9 @@ def score_split(split: str, workdir: str, **decoding_overrides) -> dict[str, flo
 
 def main(argv):
   paths = argv[1:]
-  overrides = dict(lm=flags.FLAGS.lm, lm_weight=flags.FLAGS.lm_weight, lm_order=flags.FLAGS.lm_order,
-                   insertion_bonus=flags.FLAGS.insertion_bonus, beam_width=flags.FLAGS.beam_width)
+  f = flags.FLAGS
+  overrides = dict(lm=f.lm, lm_weight=f.lm_weight, lm_order=f.lm_order,
+                   insertion_bonus=f.insertion_bonus, beam_width=f.beam_width)
   if bool(paths) == bool(flags.FLAGS.split):
     raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "
                          "rnnlab.transcribe --workdir=DIR file.wav")

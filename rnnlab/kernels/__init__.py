@@ -32,20 +32,24 @@ def register_fused(cell_type: type, fn: Callable[..., Any],
   _FUSED[cell_type] = (fn, supports, projection_bias)
 
 
-def find_fused(cell: Any) -> Callable[..., Any] | None:
-  """The fast path for ``cell``, or None (exact type match: subclasses may change the maths)."""
+def _registered(cell: Any) -> tuple[Callable[..., Any], Callable[[Any], bool], str | None] | None:
+  """The registry entry for exactly ``type(cell)`` if its ``supports`` accepts ``cell``."""
   entry = _FUSED.get(type(cell))
   if entry is None or not entry[1](cell):
     return None
-  return entry[0]
+  return entry
+
+
+def find_fused(cell: Any) -> Callable[..., Any] | None:
+  """The fast path for ``cell``, or None (exact type match: subclasses may change the maths)."""
+  entry = _registered(cell)
+  return None if entry is None else entry[0]
 
 
 def find_projection_bias(cell: Any) -> str | None:
   """The bias name for the fused projection of ``cell`` (see ``register_fused``), or None."""
-  entry = _FUSED.get(type(cell))
-  if entry is None or not entry[1](cell):
-    return None
-  return entry[2]
+  entry = _registered(cell)
+  return None if entry is None else entry[2]
 
 
 # Built-in fast paths (imported last: they use ``register_fused`` above).

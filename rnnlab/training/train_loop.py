@@ -174,7 +174,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
         latest = ckpt.latest_step()
         kept = (f"The last good checkpoint (step {latest}) is kept in {ckpt.directory}"
                 if latest is not None else "No checkpoint had been saved yet")
-        clip = config.get("optimizer", {}).get("clip", "none")
+        clip = config.optimizer.clip
         advice = ("lower the learning rate or clip gradients (config.optimizer.clip)"
                   if clip == "none" else
                   f"gradients are already clipped (config.optimizer.clip={clip!r}), so lower the "
