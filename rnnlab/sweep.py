@@ -194,9 +194,16 @@ def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1) -> list[dict[str
       json.dump(list(records.values()), f, indent=2)
     os.replace(status_path + ".tmp", status_path)
 
-  def job(overrides):
+  num_trials = len(sweep.trials)
+
+  def job(indexed):
+    index, overrides = indexed
     name = trial_name(overrides)
-    record = run_trial(sweep, overrides, os.path.join(workdir, name))
+    trial_dir = os.path.join(workdir, name)
+    if not is_finished(trial_dir):
+      logging.info("trial %d/%d started: %s (log: %s)", index + 1, num_trials, name,
+                   os.path.join(trial_dir, LOG_FILE))
+    record = run_trial(sweep, overrides, trial_dir)
     with lock:
       records[name] = record
       write_status()
@@ -204,7 +211,7 @@ def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1) -> list[dict[str
     return record
 
   with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as pool:
-    results = list(pool.map(job, sweep.trials))
+    results = list(pool.map(job, enumerate(sweep.trials)))
   return results
 
 

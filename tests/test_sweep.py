@@ -82,6 +82,10 @@ def test_local_sweep_runs_trials_records_failure_and_skips_finished_on_rerun(tmp
              f"--workdir={workdir}", "--parallel=2"]
   first = subprocess.run(command, cwd=_REPO, capture_output=True, text=True, timeout=600)
   assert first.returncode == 1 and "1 trial(s) failed" in first.stderr, first.stderr[-3000:]
+  # Each trial says when it starts (not only when it ends), with its log file.
+  for index in (1, 2, 3):
+    assert f"trial {index}/3 started: " in first.stderr, first.stderr[-3000:]
+  assert "(log: " in first.stderr
   with open(workdir / sweep.STATUS_FILE) as f:
     status = {r["name"]: r["status"] for r in json.load(f)}
   assert status == {"model.cell=lstm": "finished", "model.cell=gru": "finished",

@@ -3,7 +3,8 @@
     python -m rnnlab.sweep --sweep=experiments/sweeps/adding_cells.py \\
         --workdir=runs/sweeps/adding_cells --parallel=2
 
-Then open experiments/notebooks/compare_runs.ipynb with SWEEP_DIR=runs/sweeps/adding_cells.
+Then open experiments/notebooks/compare_runs.ipynb with RNNLAB_SWEEP_DIR=runs/sweeps/adding_cells
+(the notebook reads that environment variable).
 """
 from rnnlab import sweep
 

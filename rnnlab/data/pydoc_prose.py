@@ -31,6 +31,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 
 import tensorflow_datasets as tfds
 
+from rnnlab.data import offline_build
 from rnnlab.data import prose_cleaning
 
 NAME = "rnnlab_pydoc_prose"
@@ -177,7 +178,4 @@ def prepare(data_dir: Optional[str] = None) -> tfds.core.DatasetBuilder:
     The prepared builder.
   """
   builder = RnnlabPydocProse(data_dir=data_dir, file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  if not builder.is_prepared():
-    builder.download_and_prepare(
-        file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  return builder
+  return offline_build.prepare_offline(builder)

@@ -10,12 +10,21 @@ def format_duration(seconds: float) -> str:
 
 
 class Progress:
-  """Measures steps/s between calls of :meth:`line` and estimates the time left."""
+  """Measures steps/s between calls of :meth:`line` and estimates the time left.
+
+  The first step of a run includes XLA compilation (tens of seconds for a large model);
+  :meth:`restart` after it keeps that time out of the rate, so the ETA of the first
+  progress line is not inflated by the compile.
+  """
 
   def __init__(self, start_step: int, num_steps: int):
     self.num_steps = num_steps
     self._last_step = start_step
     self._last_time = time.perf_counter()
+
+  def restart(self, step: int) -> None:
+    """Measures the rate from ``step`` and now on (call it once the compiled step has run)."""
+    self._last_step, self._last_time = step, time.perf_counter()
 
   def steps_per_sec(self, step: int) -> float:
     """Rate since the previous call (time spent in eval/checkpoints included)."""

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import signal
+import time
 from typing import Any
 
 from absl import logging
@@ -203,8 +204,16 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
     step = start_step
     while step < tc.num_steps:
       batch = sharding.shard_batch(next(train_iter), mesh)
+      if step == start_step:
+        logging.info("compiling the train step (the first step includes XLA compilation) ...")
+        compile_start = time.perf_counter()
       state, metrics = train_step(state, batch, key=train_key)
       step += 1
+      if step == start_step + 1:
+        jax.block_until_ready(metrics)
+        logging.info("first step done in %.1f s (compilation included); training",
+                     time.perf_counter() - compile_start)
+        progress.restart(step)  # steps/s and ETA exclude the compile
       pending.append((step, metrics))
       last = step == tc.num_steps
       do_eval = step % tc.eval_every == 0 or last
@@ -249,6 +258,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
 
   result = {"status": status, "step": step, "eval": eval_metrics, "final": {}}
   if status == "completed":
+    logging.info("final report of task %r (test split, baselines, plots) ...", task.name)
     final = task.final_report(config, model, state.params, workdir)
     if final:
       writer.write(step, "final", final)

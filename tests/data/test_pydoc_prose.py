@@ -53,6 +53,8 @@ print(sizes["train"], sizes["valid"], sizes["test"], "tensorflow" in sys.modules
   out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                        check=True, timeout=120)
   train, valid, test, tf_loaded = out.stdout.strip().split("\n")[-1].split()
+  # Generated offline: TFDS's "Downloading and preparing dataset" line must not appear.
+  assert "Downloading" not in out.stdout + out.stderr, out.stdout[-2000:]
   assert tf_loaded == "False"
   assert int(train) > 1_000_000 and int(valid) > 20_000 and int(test) > 20_000
   assert (tmp_path / "rnnlab_pydoc_prose" / "1.0.0").is_dir()

@@ -24,6 +24,7 @@ import dataclasses
 import numpy as np
 import tensorflow_datasets as tfds
 
+from rnnlab.data import offline_build
 from rnnlab.data.speech import espeak
 from rnnlab.data.speech import sentences
 from rnnlab.data.speech import wav_io
@@ -134,9 +135,7 @@ def prepare(data_dir: str | None = None, config: str = "default") -> tfds.core.D
     raise ValueError(f"Unknown {NAME} config {config!r}; allowed: {names}.")
   builder = RnnlabSpeech(config=config, data_dir=data_dir,
                          file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  if not builder.is_prepared():
-    builder.download_and_prepare(file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  return builder
+  return offline_build.prepare_offline(builder)
 
 
 def load(split: str, config: str = "default", data_dir: str | None = None):

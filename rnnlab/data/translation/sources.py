@@ -16,6 +16,7 @@ import dataclasses
 
 import tensorflow_datasets as tfds
 
+from rnnlab.data import offline_build
 from rnnlab.data.translation import numbers_corpus
 
 PUBLIC_DATASETS = ("ted_hrlr_translate", "wmt14_translate")
@@ -69,8 +70,7 @@ def load_split(dataset: str, split: str, data_dir: str | None = None,
     raise ValueError(f"unknown split {split!r}; allowed: {SPLITS}")
   builder = _builder(dataset, data_dir)
   if dataset.split("/")[0] == numbers_corpus.NAME:
-    if not builder.is_prepared():
-      builder.download_and_prepare()  # offline generation, no download
+    offline_build.prepare_offline(builder)  # generated on the machine, no download
   elif not builder.is_prepared():
     raise ValueError(
         f"TFDS dataset {dataset!r} is not prepared (looked in {builder.data_dir!r}). rnnlab never "
