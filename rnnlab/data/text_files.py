@@ -12,12 +12,38 @@ from rnnlab.data import text_corpus
 FILE_NAMES = {"train": "train.txt", "valid": "valid.txt", "test": "test.txt"}
 
 
+def decode_utf8(data: bytes, path: str) -> str:
+  """``data`` decoded as UTF-8; a ValueError naming ``path``, the line and the bad bytes if not.
+
+  Raises:
+    ValueError: e.g. ``Corpus file 'x/train.txt' is not UTF-8 text: line 3, column 7 holds
+      b'\\xe9' ...`` (a Latin-1 or binary file).
+  """
+  try:
+    return data.decode("utf-8")
+  except UnicodeDecodeError as error:
+    line = data.count(b"\n", 0, error.start) + 1
+    column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+    bad = data[error.start:error.start + 4]
+    raise ValueError(
+        f"Corpus file {path!r} is not UTF-8 text: line {line}, column {column} holds "
+        f"{bad!r}; convert it first (e.g. `iconv -f latin1 -t utf-8 {path}`), or check that "
+        "it is a text file") from None
+
+
 def read_text_file(path: str) -> List[str]:
-  """The lines of a UTF-8 text file (without newlines); errors if missing or empty."""
+  """The lines of a UTF-8 text file (without newlines).
+
+  Raises:
+    ValueError: naming the path if it is missing, a directory, not UTF-8 (with the line),
+      empty or blank.
+  """
+  if os.path.isdir(path):
+    raise ValueError(f"Corpus file {path!r} is a directory; expected a UTF-8 text file.")
   if not os.path.isfile(path):
     raise ValueError(f"Corpus file {path!r} does not exist (expected a UTF-8 text file).")
-  with open(path, encoding="utf-8") as f:
-    text = f.read()
+  with open(path, "rb") as f:
+    text = decode_utf8(f.read(), path).replace("\r\n", "\n")
   if not text.strip():
     raise ValueError(f"Corpus file {path!r} is empty; it must hold at least one non-blank line.")
   if text.endswith("\n"):
