@@ -51,6 +51,8 @@ class Captioner(nn.Module):
     embed_size, attention_size, dropout_rate: of the decoder.
     channels, num_stages, blocks_per_stage: of the CNN encoder.
     feature_size: F of precomputed region features (0: images go through the CNN).
+    attention_penalty: lambda of the doubly stochastic regulariser; read by the training
+      loss, not by ``__call__``.
   """
 
   vocab_size: int
@@ -63,6 +65,7 @@ class Captioner(nn.Module):
   num_stages: int = 3
   blocks_per_stage: int = 1
   feature_size: int = 0
+  attention_penalty: float = 1.0
   dtype: Any = jnp.float32
   param_dtype: Any = jnp.float32
 

@@ -14,6 +14,7 @@ from rnnlab.tasks.task import Task
 # name -> module that registers it. Add a line here for a new built-in task.
 BUILTIN_TASK_MODULES = {
     "adding": "rnnlab.tasks.adding",
+    "captioning": "rnnlab.tasks.captioning",
     "copy_memory": "rnnlab.tasks.copy_memory",
     "language_model": "rnnlab.tasks.language_model",
     "ctc_speech": "rnnlab.tasks.ctc_speech",
