@@ -168,3 +168,15 @@ def test_tiny_run_on_librispeech_layout_files(librispeech_root, tmp_path):
     for method in ("greedy", "beam", "beam_lm"):
       assert np.isfinite(final[f"{split}_{method}_cer"])
   assert os.path.isfile(tmp_path / "run" / "transcripts_test-clean.tsv")
+
+
+def test_prose_set_takes_its_flite_split_by_name():
+  task = get_task("ctc_speech")
+  config = _debug_config("")
+  config.data.dataset = "rnnlab_prose_speech"
+  config.data.test_split = "test_flite"  # the unseen-engine split
+  task.validate_config(config)
+  config.data.dataset = "rnnlab_speech"  # the template set has no Flite split
+  with pytest.raises(ValueError, match=r"config.data.test_split: Unknown split 'test_flite' "
+                                       r"of 'rnnlab_speech'; allowed: \('train', "):
+    task.validate_config(config)

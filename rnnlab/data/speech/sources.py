@@ -7,6 +7,8 @@ text)`` records with normalised transcripts, whatever the source:
 name               splits (train / validation / test)          transcript
 =================  =========================================  ==================================
 rnnlab_speech      train / validation / test (embedded)        the sentence
+rnnlab_prose_      train / validation / test / test_flite      the sentence
+speech             (embedded; ``prose_speech``)
 files              folders under ``path`` (LibriSpeech         ``*.trans.txt``, normalised
                    layout: train-clean-100 / dev-clean / ...)
 librispeech        train_clean100 / dev_clean / test_clean     ``text``, lower-cased
@@ -36,6 +38,7 @@ from rnnlab.data import tfds_text
 from rnnlab.data.speech import alphabet
 from rnnlab.data.speech import embedded
 from rnnlab.data.speech import librispeech_files
+from rnnlab.data.speech import prose_speech
 from rnnlab.data.speech import wav_io
 
 SAMPLE_RATE = embedded.SAMPLE_RATE
@@ -67,21 +70,24 @@ PUBLIC_SETS = {
         audio_key="audio", sample_rate=8000, label_key="label"),
 }
 FILES = "files"
-DATASETS = (embedded.NAME, FILES) + tuple(PUBLIC_SETS)
+DATASETS = (prose_speech.NAME, embedded.NAME, FILES) + tuple(PUBLIC_SETS)
 
 
 def check_split(name: str, split: str) -> None:
   """Raises ValueError unless ``split`` is a split name of dataset ``name``.
 
-  ``files`` takes any folder name (checked when read); the others take ``SPLITS``.
+  ``files`` takes any folder name (checked when read); ``rnnlab_prose_speech`` takes
+  ``prose_speech.SPLITS``; the others take ``SPLITS``.
   """
   if name not in DATASETS:
     raise ValueError(f"Unknown speech dataset {name!r}; allowed: {DATASETS}.")
   if name == FILES:
     if not split or not isinstance(split, str):
       raise ValueError(f"A {FILES!r} split is a folder name under data.path, got {split!r}.")
-  elif split not in SPLITS:
-    raise ValueError(f"Unknown split {split!r} of {name!r}; allowed: {SPLITS}.")
+    return
+  allowed = prose_speech.SPLITS if name == prose_speech.NAME else SPLITS
+  if split not in allowed:
+    raise ValueError(f"Unknown split {split!r} of {name!r}; allowed: {allowed}.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,7 +162,7 @@ def load_utterances(name: str, split: str, data_dir: str | None = None,
     name: one of ``DATASETS``.
     split: one of ``SPLITS``; for ``files``, a folder name under ``path``.
     data_dir: TFDS data folder (default TFDS's own).
-    config: the embedded set's builder config (``default`` or ``tiny``).
+    config: the embedded sets' builder config (``default`` or ``tiny``).
     max_examples: keep the first N (0 = all).
     path: the root folder of ``files`` (LibriSpeech layout).
     skip_unreadable: ``files`` only: skip (and count) unreadable audio files instead of
@@ -169,8 +175,9 @@ def load_utterances(name: str, split: str, data_dir: str | None = None,
   check_split(name, split)
   if name == FILES:
     return _load_files(path, split, skip_unreadable, max_examples)
-  if name == embedded.NAME:
-    source = embedded.load(split, config=config, data_dir=data_dir)
+  if name in (embedded.NAME, prose_speech.NAME):
+    module = embedded if name == embedded.NAME else prose_speech
+    source = module.load(split, config=config, data_dir=data_dir)
     audio_key, rate, spec = "audio", SAMPLE_RATE, None
   else:
     spec = PUBLIC_SETS[name]
