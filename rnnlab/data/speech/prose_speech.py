@@ -28,6 +28,7 @@ import dataclasses
 import numpy as np
 import tensorflow_datasets as tfds
 
+from rnnlab.data import offline_build
 from rnnlab.data import pydoc_prose
 from rnnlab.data.speech import embedded
 from rnnlab.data.speech import espeak
@@ -168,12 +169,10 @@ def prepare(data_dir: str | None = None, config: str = "default", engine: str = 
     raise ValueError(f"Unknown engine {engine!r}; allowed: {tuple(builders)}.")
   builder = builders[engine](config=config, data_dir=data_dir,
                              file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  if not builder.is_prepared():
-    if engine == "flite" and not flite.available():
-      raise ImportError(f"{NAME}/test_flite is read by CMU Flite, which is not installed: "
-                        "`apt-get install flite` (Debian/Ubuntu).")
-    builder.download_and_prepare(file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  return builder
+  if not builder.is_prepared() and engine == "flite" and not flite.available():
+    raise ImportError(f"{NAME}/test_flite is read by CMU Flite, which is not installed: "
+                      "`apt-get install flite` (Debian/Ubuntu).")
+  return offline_build.prepare_offline(builder)
 
 
 def load(split: str, config: str = "default", data_dir: str | None = None):
