@@ -58,9 +58,12 @@ _CONFIGS = [
 ]
 
 
-def _features() -> tfds.features.FeaturesDict:
+def features() -> tfds.features.FeaturesDict:
   return tfds.features.FeaturesDict({
-      "audio": tfds.features.Tensor(shape=(None,), dtype=np.int16),
+      # Raw bytes (2 per sample): the default int64-list proto takes up to 10 bytes per
+      # negative sample, and TFDS spills a split over 1 GB through tf.io (TensorFlow).
+      "audio": tfds.features.Tensor(shape=(None,), dtype=np.int16,
+                                    encoding=tfds.features.Encoding.BYTES),
       "text": tfds.features.Text(),
       "voice": tfds.features.Text(),
       "rate": tfds.features.Scalar(dtype=np.int32),
@@ -103,7 +106,7 @@ class RnnlabProseSpeech(tfds.core.GeneratorBasedBuilder):
   DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(builder=self, description=__doc__, features=_features(),
+    return tfds.core.DatasetInfo(builder=self, description=__doc__, features=features(),
                                  metadata=tfds.core.MetadataDict(
                                      sample_rate=embedded.SAMPLE_RATE))
 
@@ -132,7 +135,7 @@ class RnnlabProseSpeechFlite(tfds.core.GeneratorBasedBuilder):
   DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(builder=self, description=__doc__, features=_features(),
+    return tfds.core.DatasetInfo(builder=self, description=__doc__, features=features(),
                                  metadata=tfds.core.MetadataDict(
                                      sample_rate=embedded.SAMPLE_RATE))
 

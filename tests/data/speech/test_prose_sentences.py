@@ -41,3 +41,4 @@ def test_sentences_of_splits_paragraphs_and_drops_duplicates():
   assert prose_sentences.sentences_of(documents) == [
       "the cat sat on the mat", "the dog ran to the park",
       "we met at nine on the second day"]
+

@@ -7,7 +7,7 @@ from rnnlab.data.speech import flite
 from rnnlab.data.speech import prose_speech
 from rnnlab.data.speech import sources
 
-pytestmark = pytest.mark.slow  # builds the LM corpus and synthesises speech: ~30 s
+# The builder tests are slow: they build the LM corpus and synthesise speech (~30 s).
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,7 @@ def _examples(split, data_dir):
   return [source[i] for i in range(len(source))]
 
 
+@pytest.mark.slow
 def test_splits_unseen_sentences_and_voices(data_dir):
   texts = {}
   for split, size in (("train", 12), ("validation", 4), ("test", 4)):
@@ -44,6 +45,7 @@ def test_splits_unseen_sentences_and_voices(data_dir):
   assert {s: set(v) for s, v in corpus_sentences.items()} == texts
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not flite.available(), reason="needs the flite program (apt-get install "
                                                   "flite)")
 def test_flite_split_reads_the_test_sentences_with_flite_voices(data_dir):
@@ -63,3 +65,13 @@ def test_bad_split_and_config():
     prose_speech.prepare(config="huge")
   with pytest.raises(ValueError, match="Unknown engine 'festival'"):
     prose_speech.prepare(engine="festival")
+
+
+def test_audio_serialises_at_two_bytes_per_sample():
+  # What TFDS buffers in memory while writing a split: the default int64-list encoding of
+  # an int16 tensor takes ~5 bytes per noisy sample (10 per negative one) and pushed the
+  # default train split past TFDS's 1 GB shuffle buffer, whose spill needs TensorFlow.
+  audio = np.random.default_rng(0).integers(-3000, 3000, 16000).astype(np.int16)
+  serialized = prose_speech.features().serialize_example(
+      {"audio": audio, "text": "a b", "voice": "en", "rate": 150})
+  assert len(serialized) < 2 * audio.size + 200
