@@ -55,8 +55,11 @@ def default_data_config() -> ml_collections.ConfigDict:
       dataset="rnnlab_speech",
       builder_config="default",  # the embedded set's size: "default" or "tiny"
       data_dir="",  # TFDS data folder; "" = TFDS's default
-      eval_split="validation",
-      test_split="test",
+      path="",  # dataset "files": root of a LibriSpeech-layout folder
+      skip_unreadable=False,  # "files": skip (and count) unreadable audio instead of failing
+      train_split="train",  # for "files", folder names, e.g. "train-clean-100" ...
+      eval_split="validation",  # ... "dev-clean" ...
+      test_split="test",  # ... "test-clean"
       max_train_examples=0,  # 0 = all
       max_eval_examples=0,
       bucket_seconds=1.0,  # audio padded to a multiple of this (one compile per bucket)
@@ -111,15 +114,18 @@ def encoder_frames(config: ml_collections.ConfigDict, num_samples) -> np.ndarray
 
 
 @functools.lru_cache(maxsize=8)
-def _load(dataset: str, split: str, data_dir: str, builder_config: str, max_examples: int):
+def _load(dataset: str, split: str, data_dir: str, builder_config: str, max_examples: int,
+          path: str = "", skip_unreadable: bool = False):
   return tuple(sources.load_utterances(dataset, split, data_dir=data_dir or None,
-                                       config=builder_config, max_examples=max_examples))
+                                       config=builder_config, max_examples=max_examples,
+                                       path=path, skip_unreadable=skip_unreadable))
 
 
 def load_split(config: ml_collections.ConfigDict, split: str, max_examples: int = 0):
   """``(audios, labels, texts)`` of a split, checked (or filtered) for CTC feasibility."""
   data = config.data
-  utterances = _load(data.dataset, split, data.data_dir, data.builder_config, max_examples)
+  utterances = _load(data.dataset, split, data.data_dir, data.builder_config, max_examples,
+                     data.path, data.skip_unreadable)
   if not utterances:
     raise ValueError(f"{data.dataset}/{split} has no utterances.")
   frames = encoder_frames(config, [u.audio.shape[0] for u in utterances])
@@ -173,7 +179,7 @@ def fit_lm(config) -> ctc_decoding.CharLM | None:
   decoding = config.model.decoding
   if decoding.lm == "none":
     return None
-  _, labels, _ = load_split(config, "train", config.data.max_train_examples)
+  _, labels, _ = load_split(config, config.data.train_split, config.data.max_train_examples)
   stream = np.concatenate([np.concatenate([[ALPHABET.blank_id], label]) for label in labels]
                           + [[ALPHABET.blank_id]])
   lm = kneser_ney.KneserNeyLM.fit(stream, ALPHABET.vocab_size, order=decoding.lm_order)
@@ -276,8 +282,7 @@ class CTCSpeechTask(Task):
                                           model=default_model_config()))
 
   def config_choices(self):
-    return {"data.dataset": sources.DATASETS, "data.eval_split": sources.SPLITS,
-            "data.test_split": sources.SPLITS, "model.cell": tuple(cells.CELLS),
+    return {"data.dataset": sources.DATASETS, "model.cell": tuple(cells.CELLS),
             "model.impl": recurrence.IMPLS, "model.decoding.lm": LM_CHOICES}
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
@@ -301,11 +306,20 @@ class CTCSpeechTask(Task):
       raise ValueError(f"config.model.reduction_factors must be () or {model.num_layers} ints "
                        f">= 1 (one per layer), got {factors!r}")
     recurrent_model.validate_model_config(model)
+    for key in ("train_split", "eval_split", "test_split"):
+      try:
+        sources.check_split(data.dataset, data[key])
+      except ValueError as e:
+        raise ValueError(f"config.data.{key}: {e}") from e
+    if data.dataset == sources.FILES and not os.path.isdir(data.path):
+      raise ValueError(f"config.data.path must be a LibriSpeech-layout directory for "
+                       f"data.dataset={sources.FILES!r}, got {data.path!r}")
 
   # ---- data -----------------------------------------------------------------------
 
   def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
-    return _batches(config, "train", batch_size, shuffle=True, seed=config.train.seed,
+    return _batches(config, config.data.train_split, batch_size, shuffle=True,
+                    seed=config.train.seed,
                     max_examples=config.data.max_train_examples, shard_index=shard_index,
                     shard_count=shard_count).iterator()
 
@@ -314,7 +328,7 @@ class CTCSpeechTask(Task):
                          max_examples=config.data.max_eval_examples))
 
   def steps_per_epoch(self, config) -> int:
-    return _batches(config, "train", config.train.batch_size, shuffle=True,
+    return _batches(config, config.data.train_split, config.train.batch_size, shuffle=True,
                     max_examples=config.data.max_train_examples).num_batches
 
   # ---- model ----------------------------------------------------------------------

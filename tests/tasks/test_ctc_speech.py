@@ -115,3 +115,68 @@ def test_transcribe_needs_a_trained_speech_run(tmp_path):
   (tmp_path / "config.json").write_text(json.dumps({"task": "adding"}))
   with pytest.raises(ValueError, match="'adding' run"):
     transcribe.load_trained(str(tmp_path))
+
+
+def _files_config(root):
+  config = _debug_config("")
+  config.data.dataset = "files"
+  config.data.path = root
+  config.data.train_split = "train-clean-100"
+  config.data.eval_split = "dev-clean"
+  config.data.test_split = "test-clean"
+  config.data.skip_unreadable = True
+  return config
+
+
+@pytest.fixture(scope="module")
+def librispeech_root(tmp_path_factory):
+  from tests.data.speech import librispeech_layout  # pylint: disable=import-outside-toplevel
+  return librispeech_layout.make(str(tmp_path_factory.mktemp("librispeech")))
+
+
+def test_files_dataset_config_is_checked_before_loading(librispeech_root, tmp_path):
+  task = get_task("ctc_speech")
+  task.validate_config(_files_config(librispeech_root))
+  config = _files_config(str(tmp_path / "nowhere"))
+  with pytest.raises(ValueError, match="config.data.path must be a LibriSpeech-layout"):
+    task.validate_config(config)
+  config = _files_config(librispeech_root)
+  config.data.dataset = "rnnlab_speech"  # folder names are not splits of the embedded set
+  with pytest.raises(ValueError, match=r"config.data.train_split: Unknown split "
+                                       r"'train-clean-100' of 'rnnlab_speech'"):
+    task.validate_config(config)
+
+
+def test_files_splits_load_by_folder_name(librispeech_root):
+  config = _files_config(librispeech_root)
+  _, labels, texts = ctc_speech.load_split(config, "dev-clean")
+  assert texts == ["the sun is bright", "call anna tomorrow"]
+  assert [ctc_speech.ALPHABET.decode(l) for l in labels] == texts
+  assert len(ctc_speech.load_split(config, "train-clean-100")[0]) == 6  # 1 corrupt skipped
+  config.data.skip_unreadable = False
+  with pytest.raises(ValueError, match=r"26-495-0001\.flac: not a readable audio file"):
+    ctc_speech.load_split(config, "train-clean-100")
+
+
+@pytest.mark.slow
+def test_tiny_run_on_librispeech_layout_files(librispeech_root, tmp_path):
+  config = _files_config(librispeech_root)
+  config.train.num_steps = 2
+  result = training.train_and_evaluate(config, str(tmp_path / "run"))
+  final = result["final"]
+  for split in ("dev-clean", "test-clean"):
+    for method in ("greedy", "beam", "beam_lm"):
+      assert np.isfinite(final[f"{split}_{method}_cer"])
+  assert os.path.isfile(tmp_path / "run" / "transcripts_test-clean.tsv")
+
+
+def test_prose_set_takes_its_flite_split_by_name():
+  task = get_task("ctc_speech")
+  config = _debug_config("")
+  config.data.dataset = "rnnlab_prose_speech"
+  config.data.test_split = "test_flite"  # the unseen-engine split
+  task.validate_config(config)
+  config.data.dataset = "rnnlab_speech"  # the template set has no Flite split
+  with pytest.raises(ValueError, match=r"config.data.test_split: Unknown split 'test_flite' "
+                                       r"of 'rnnlab_speech'; allowed: \('train', "):
+    task.validate_config(config)

@@ -4,6 +4,7 @@ Ids: ``0`` is the CTC blank (``optax.ctc_loss``'s default ``blank_id``), ``1..``
 the characters of ``CHARACTERS`` in order (space first, then the apostrophe, then
 ``a``-``z``), so ``vocab_size`` counts the blank.
 """
+import collections
 import dataclasses
 import re
 from typing import Sequence
@@ -25,6 +26,15 @@ def normalize_transcript(text: str) -> str:
   """
   text = _NOT_IN_ALPHABET.sub(" ", text.lower())
   return _SPACES.sub(" ", text).strip()
+
+
+def characters_outside(text: str) -> collections.Counter:
+  """Counts the characters of ``text`` that ``normalize_transcript`` replaces by spaces.
+
+  Case is not counted (upper-case letters are in the alphabet once lower-cased), so
+  ``characters_outside("It's 5-0!")`` is ``Counter({'5': 1, '-': 1, '0': 1, '!': 1})``.
+  """
+  return collections.Counter(_NOT_IN_ALPHABET.findall(text.lower()))
 
 
 @dataclasses.dataclass(frozen=True)

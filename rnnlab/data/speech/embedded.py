@@ -92,13 +92,13 @@ class RnnlabSpeech(tfds.core.GeneratorBasedBuilder):
     synth = espeak.synthesizer()
     for i, text in enumerate(texts):
       rng = np.random.default_rng([self.builder_config.seed, split_index, i])
-      voice = _draw_voice(rng, test=split_index == 2)
-      audio = _render(rng, synth.synthesize(text, voice), synth.sample_rate,
+      voice = draw_voice(rng, test=split_index == 2)
+      audio = render(rng, synth.synthesize(text, voice), synth.sample_rate,
                       test=split_index == 2)
       yield i, {"audio": audio, "text": text, "voice": voice.name, "rate": voice.rate}
 
 
-def _draw_voice(rng: np.random.Generator, test: bool) -> espeak.Voice:
+def draw_voice(rng: np.random.Generator, test: bool) -> espeak.Voice:
   if test:
     name = TEST_VOICES[int(rng.integers(len(TEST_VOICES)))]
     rate = TEST_RATE
@@ -110,7 +110,7 @@ def _draw_voice(rng: np.random.Generator, test: bool) -> espeak.Voice:
                       pitch_range=int(rng.integers(30, 81)))
 
 
-def _render(rng: np.random.Generator, pcm: np.ndarray, rate: int, test: bool) -> np.ndarray:
+def render(rng: np.random.Generator, pcm: np.ndarray, rate: int, test: bool) -> np.ndarray:
   """Resamples to 16 kHz, adds silence, gain and white noise; returns int16 ``[N]``."""
   if pcm.size == 0:
     raise ValueError("eSpeak NG produced no audio.")

@@ -7,18 +7,29 @@ text)`` records with normalised transcripts, whatever the source:
 name               splits (train / validation / test)          transcript
 =================  =========================================  ==================================
 rnnlab_speech      train / validation / test (embedded)        the sentence
+rnnlab_prose_      train / validation / test / test_flite      the sentence
+speech             (embedded; ``prose_speech``)
+files              folders under ``path`` (LibriSpeech         ``*.trans.txt``, normalised
+                   layout: train-clean-100 / dev-clean / ...)
 librispeech        train_clean100 / dev_clean / test_clean     ``text``, lower-cased
 speech_commands    train / validation / test                   the keyword (label name)
 spoken_digit       train[:80%] / train[80%:90%] / train[90%:]  the digit as a word ("seven")
 =================  =========================================  ==================================
+
+``files`` reads a LibriSpeech-layout folder of FLAC/WAV files with soundfile
+(``librispeech_files``; no TensorFlow); its split names are the folder names. Transcripts
+are normalised to the alphabet (``alphabet.normalize_transcript``); the characters that
+normalisation replaced are counted and logged once per split.
 
 The public sets are read with ``tfds.data_source`` from a prepared ``data_dir`` (nothing
 is downloaded at run time: an unprepared set fails at once with the command that prepares
 it). TFDS's ``Audio`` feature needs TensorFlow (``pip install 'rnnlab[tf]'``); the
 embedded set does not.
 """
+import collections
 import dataclasses
 
+from absl import logging
 import num2words
 import numpy as np
 import tensorflow_datasets as tfds
@@ -26,6 +37,8 @@ import tensorflow_datasets as tfds
 from rnnlab.data import tfds_text
 from rnnlab.data.speech import alphabet
 from rnnlab.data.speech import embedded
+from rnnlab.data.speech import librispeech_files
+from rnnlab.data.speech import prose_speech
 from rnnlab.data.speech import wav_io
 
 SAMPLE_RATE = embedded.SAMPLE_RATE
@@ -56,7 +69,25 @@ PUBLIC_SETS = {
         splits={"train": "train[:80%]", "validation": "train[80%:90%]", "test": "train[90%:]"},
         audio_key="audio", sample_rate=8000, label_key="label"),
 }
-DATASETS = (embedded.NAME,) + tuple(PUBLIC_SETS)
+FILES = "files"
+DATASETS = (prose_speech.NAME, embedded.NAME, FILES) + tuple(PUBLIC_SETS)
+
+
+def check_split(name: str, split: str) -> None:
+  """Raises ValueError unless ``split`` is a split name of dataset ``name``.
+
+  ``files`` takes any folder name (checked when read); ``rnnlab_prose_speech`` takes
+  ``prose_speech.SPLITS``; the others take ``SPLITS``.
+  """
+  if name not in DATASETS:
+    raise ValueError(f"Unknown speech dataset {name!r}; allowed: {DATASETS}.")
+  if name == FILES:
+    if not split or not isinstance(split, str):
+      raise ValueError(f"A {FILES!r} split is a folder name under data.path, got {split!r}.")
+    return
+  allowed = prose_speech.SPLITS if name == prose_speech.NAME else SPLITS
+  if split not in allowed:
+    raise ValueError(f"Unknown split {split!r} of {name!r}; allowed: {allowed}.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,23 +126,58 @@ def _to_int16(audio: np.ndarray, rate: int) -> np.ndarray:
   return wav_io.float_to_int16(wav_io.resample(waveform, rate, SAMPLE_RATE))
 
 
+def _report_outside(name: str, split: str, outside: collections.Counter) -> None:
+  if outside:
+    shown = ", ".join(f"{c!r} x{n}" for c, n in outside.most_common(20))
+    logging.warning("%s/%s: %d transcript characters outside the alphabet were replaced by "
+                 "spaces: %s", name, split, sum(outside.values()), shown)
+
+
+def _load_files(path: str, split: str, skip_unreadable: bool, max_examples: int
+                ) -> list[Utterance]:
+  loaded = librispeech_files.load_split(path, split, SAMPLE_RATE, skip_unreadable,
+                                        max_examples)
+  if loaded.skipped:
+    logging.warning("%s/%s: skipped %d unreadable audio files (data.skip_unreadable); "
+                    "first: %s", path, split, len(loaded.skipped), loaded.skipped[0][1])
+  if loaded.unmatched_audio:
+    logging.warning("%s/%s: ignored %d audio files that no transcript names", path, split,
+                    loaded.unmatched_audio)
+  utterances, outside = [], collections.Counter()
+  for audio, raw in zip(loaded.audios, loaded.texts):
+    outside.update(alphabet.characters_outside(raw))
+    text = alphabet.normalize_transcript(raw)
+    if text:
+      utterances.append(Utterance(audio=wav_io.float_to_int16(audio), text=text))
+  _report_outside(FILES, split, outside)
+  return utterances
+
+
 def load_utterances(name: str, split: str, data_dir: str | None = None,
-                    config: str = "default", max_examples: int = 0) -> list[Utterance]:
-  """All utterances of ``split`` (``train``/``validation``/``test``) of dataset ``name``.
+                    config: str = "default", max_examples: int = 0, path: str = "",
+                    skip_unreadable: bool = False) -> list[Utterance]:
+  """All utterances of ``split`` of dataset ``name``.
 
   Args:
     name: one of ``DATASETS``.
-    split: one of ``SPLITS``.
+    split: one of ``SPLITS``; for ``files``, a folder name under ``path``.
     data_dir: TFDS data folder (default TFDS's own).
-    config: the embedded set's builder config (``default`` or ``tiny``).
+    config: the embedded sets' builder config (``default`` or ``tiny``).
     max_examples: keep the first N (0 = all).
+    path: the root folder of ``files`` (LibriSpeech layout).
+    skip_unreadable: ``files`` only: skip (and count) unreadable audio files instead of
+      raising.
+
+  Raises:
+    ValueError: unknown dataset or split; for ``files``, see
+      ``librispeech_files.load_split``.
   """
-  if name not in DATASETS:
-    raise ValueError(f"Unknown speech dataset {name!r}; allowed: {DATASETS}.")
-  if split not in SPLITS:
-    raise ValueError(f"Unknown split {split!r}; allowed: {SPLITS}.")
-  if name == embedded.NAME:
-    source = embedded.load(split, config=config, data_dir=data_dir)
+  check_split(name, split)
+  if name == FILES:
+    return _load_files(path, split, skip_unreadable, max_examples)
+  if name in (embedded.NAME, prose_speech.NAME):
+    module = embedded if name == embedded.NAME else prose_speech
+    source = module.load(split, config=config, data_dir=data_dir)
     audio_key, rate, spec = "audio", SAMPLE_RATE, None
   else:
     spec = PUBLIC_SETS[name]
@@ -120,7 +186,7 @@ def load_utterances(name: str, split: str, data_dir: str | None = None,
     audio_key, rate = spec.audio_key, spec.sample_rate
     label_names = (builder.info.features[spec.label_key].names if spec.label_key else None)
   count = len(source) if not max_examples else min(max_examples, len(source))
-  utterances = []
+  utterances, outside = [], collections.Counter()
   for i in range(count):
     example = source[i]
     if spec is None or spec.text_key:
@@ -131,8 +197,10 @@ def load_utterances(name: str, split: str, data_dir: str | None = None,
       if label_name in spec.skip_labels:
         continue
       text = _label_text(name, label_name)
+    outside.update(alphabet.characters_outside(text))
     text = alphabet.normalize_transcript(text)
     if not text:
       continue
     utterances.append(Utterance(audio=_to_int16(example[audio_key], rate), text=text))
+  _report_outside(name, split, outside)
   return utterances

@@ -33,6 +33,21 @@ def float_to_int16(waveform: np.ndarray) -> np.ndarray:
   return np.clip(np.round(waveform * 32768.0), -32768, 32767).astype(np.int16)
 
 
+def require_finite(waveform: np.ndarray, path: str) -> np.ndarray:
+  """Returns ``waveform`` if every sample is finite; raises ValueError naming ``path``.
+
+  Float audio files can hold NaN or inf samples, which would poison the features (and
+  every output) silently; both readers (``read_wav``, ``audio_files.read_audio``) refuse
+  them.
+  """
+  finite = np.isfinite(waveform)
+  if not finite.all():
+    bad = int(finite.size - np.count_nonzero(finite))
+    raise ValueError(f"{path}: {bad} of {finite.size} samples are NaN or infinite; "
+                     "audio samples must be finite.")
+  return waveform
+
+
 def _to_float(data: np.ndarray, path: str) -> np.ndarray:
   if data.dtype == np.int16:
     return int16_to_float(data)
@@ -56,8 +71,8 @@ def read_wav(path: str, sample_rate: int | None = None, resample_to_rate: bool =
     resample_to_rate: when the file has another rate, resample it (True) or raise (False).
 
   Raises:
-    ValueError: missing, empty or corrupt file, more than one channel, no samples, or
-      (with ``resample_to_rate=False``) another sample rate.
+    ValueError: missing, empty or corrupt file, more than one channel, no samples, NaN or
+      infinite samples, or (with ``resample_to_rate=False``) another sample rate.
   """
   if not os.path.isfile(path):
     raise ValueError(f"{path}: no such file.")
@@ -76,7 +91,7 @@ def read_wav(path: str, sample_rate: int | None = None, resample_to_rate: bool =
   data = data.reshape(-1)
   if data.size == 0:
     raise ValueError(f"{path}: the WAV file holds no samples.")
-  waveform = _to_float(data, path)
+  waveform = require_finite(_to_float(data, path), path)
   if sample_rate is not None and file_rate != sample_rate:
     if not resample_to_rate:
       raise ValueError(f"{path}: sample rate is {file_rate} Hz; expected {sample_rate} Hz.")

@@ -27,3 +27,9 @@ def test_bad_input():
     a.decode([40])
   with pytest.raises(ValueError, match="unique"):
     alphabet.Alphabet("aa")
+
+
+def test_characters_outside_counts_what_normalisation_replaces():
+  assert alphabet.characters_outside("It's 5-0!") == {"5": 1, "-": 1, "0": 1, "!": 1}
+  assert not alphabet.characters_outside("THE CAT'S HAT")  # case is not counted
+  assert alphabet.characters_outside("café, café") == {"é": 2, ",": 1}

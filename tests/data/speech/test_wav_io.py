@@ -75,3 +75,13 @@ def test_header_only_file_has_no_samples(tmp_path):
 def test_write_rejects_multichannel(tmp_path):
   with pytest.raises(ValueError, match=r"mono waveform \[N\]"):
     wav_io.write_wav(str(tmp_path / "x.wav"), np.zeros((10, 2)), 16000)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_float_samples_are_refused_naming_the_file(tmp_path, bad):
+  path = str(tmp_path / "nan.wav")
+  x = _tone(16000)
+  x[100] = bad
+  scipy.io.wavfile.write(path, 16000, x)
+  with pytest.raises(ValueError, match=r"nan\.wav: 1 of 8000 samples are NaN or infinite"):
+    wav_io.read_wav(path, sample_rate=16000)
