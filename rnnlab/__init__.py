@@ -1,13 +1,14 @@
 """rnnlab: a JAX/Flax research codebase for recurrent neural networks.
 
-Pure cells (``rnnlab.cells``), the recurrence engine (``rnnlab.recurrence``), Flax modules
-(``rnnlab.nn``) and fused kernels (``rnnlab.kernels``) are imported eagerly. The heavier
+Pure cells (``rnnlab.cells``), the recurrence engine (``rnnlab.recurrence``), tree networks
+(``rnnlab.trees``), Flax modules (``rnnlab.nn``) and fused kernels (``rnnlab.kernels``) are
+imported eagerly. The heavier
 subpackages (data, tasks, training, analysis, ...) are imported on first attribute access,
 so ``import rnnlab`` stays fast and does not pull in TFDS.
 """
 import importlib
 
-from rnnlab import cells, kernels, nn, recurrence
+from rnnlab import cells, kernels, nn, recurrence, trees
 from rnnlab.params import count_params
 
 __version__ = "0.1.0"
@@ -15,7 +16,7 @@ __version__ = "0.1.0"
 _LAZY_SUBPACKAGES = ("analysis", "baselines", "data", "decoding", "features", "metrics", "models",
                      "tasks", "training")
 
-__all__ = ["cells", "kernels", "nn", "recurrence", "count_params", *_LAZY_SUBPACKAGES]
+__all__ = ["cells", "kernels", "nn", "recurrence", "trees", "count_params", *_LAZY_SUBPACKAGES]
 
 
 def __getattr__(name):
