@@ -31,3 +31,19 @@ def prepare_offline(builder: tfds.core.DatasetBuilder) -> tfds.core.DatasetBuild
     builder.download_and_prepare(file_format=tfds.core.FileFormat.ARRAY_RECORD)
   logging.info("generated %s in %.0f s", builder.info.full_name, time.perf_counter() - start)
   return builder
+
+
+def prepare_config(builder_class: type, config: str, data_dir: str | None
+                   ) -> tfds.core.DatasetBuilder:
+  """Builds ``builder_class``'s config ``config`` in ``data_dir`` unless it is there.
+
+  ``data_dir`` defaults to TFDS's own (``~/tensorflow_datasets`` or ``$TFDS_DATA_DIR``).
+
+  Raises:
+    ValueError: ``config`` is not one of the builder's configs (the message lists them).
+  """
+  names = [c.name for c in builder_class.BUILDER_CONFIGS]
+  if config not in names:
+    raise ValueError(f"Unknown {builder_class.name} config {config!r}; allowed: {names}.")
+  return prepare_offline(builder_class(config=config, data_dir=data_dir,
+                                       file_format=tfds.core.FileFormat.ARRAY_RECORD))

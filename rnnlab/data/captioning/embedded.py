@@ -85,12 +85,7 @@ class RnnlabShapesCaptions(tfds.core.GeneratorBasedBuilder):
 
 def prepare(data_dir: str | None = None, config: str = "default") -> tfds.core.DatasetBuilder:
   """Generates ``rnnlab_shapes_captions/<config>`` in ``data_dir`` unless it is there."""
-  names = [c.name for c in RnnlabShapesCaptions.BUILDER_CONFIGS]
-  if config not in names:
-    raise ValueError(f"unknown {NAME} config {config!r}; allowed: {names}")
-  builder = RnnlabShapesCaptions(config=config, data_dir=data_dir,
-                                 file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  return offline_build.prepare_offline(builder)
+  return offline_build.prepare_config(RnnlabShapesCaptions, config, data_dir)
 
 
 def load(split: str, config: str = "default", data_dir: str | None = None):

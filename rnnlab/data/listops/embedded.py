@@ -24,6 +24,7 @@ import dataclasses
 import numpy as np
 import tensorflow_datasets as tfds
 
+from rnnlab.data import offline_build
 from rnnlab.data.listops import expressions
 
 NAME = "rnnlab_listops"
@@ -115,14 +116,7 @@ def prepare(data_dir: str | None = None, config: str = "default") -> tfds.core.D
 
   ``data_dir`` defaults to TFDS's own (``~/tensorflow_datasets`` or ``$TFDS_DATA_DIR``).
   """
-  names = [c.name for c in RnnlabListops.BUILDER_CONFIGS]
-  if config not in names:
-    raise ValueError(f"Unknown {NAME} config {config!r}; allowed: {names}.")
-  builder = RnnlabListops(config=config, data_dir=data_dir,
-                          file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  if not builder.is_prepared():
-    builder.download_and_prepare(file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  return builder
+  return offline_build.prepare_config(RnnlabListops, config, data_dir)
 
 
 def load(split: str, config: str = "default", data_dir: str | None = None):

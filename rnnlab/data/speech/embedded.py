@@ -130,12 +130,7 @@ def prepare(data_dir: str | None = None, config: str = "default") -> tfds.core.D
 
   ``data_dir`` defaults to TFDS's own (``~/tensorflow_datasets`` or ``$TFDS_DATA_DIR``).
   """
-  names = [c.name for c in RnnlabSpeech.BUILDER_CONFIGS]
-  if config not in names:
-    raise ValueError(f"Unknown {NAME} config {config!r}; allowed: {names}.")
-  builder = RnnlabSpeech(config=config, data_dir=data_dir,
-                         file_format=tfds.core.FileFormat.ARRAY_RECORD)
-  return offline_build.prepare_offline(builder)
+  return offline_build.prepare_config(RnnlabSpeech, config, data_dir)
 
 
 def load(split: str, config: str = "default", data_dir: str | None = None):

@@ -27,5 +27,5 @@ def test_tiny_config_generates_three_splits_with_truth(tmp_path):
 def test_unknown_split_and_config_are_named(tmp_path):
   with pytest.raises(ValueError, match="unknown split 'valid'"):
     embedded.load("valid", config="tiny", data_dir=str(tmp_path))
-  with pytest.raises(ValueError, match="unknown rnnlab_shapes_captions config 'huge'"):
+  with pytest.raises(ValueError, match="Unknown rnnlab_shapes_captions config 'huge'"):
     embedded.prepare(str(tmp_path), config="huge")
