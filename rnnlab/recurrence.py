@@ -120,12 +120,12 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
       xs_tm = reverse_within_lengths(xs_tm, lengths)
     final_state, ys = kernels.chunked_remat_scan(cell, params, xs_tm, state0, mask, inner=inner)
   else:
-    bias = kernels.find_projection_bias(cell) if fused is not None else None
+    bias = kernels.find_projection_bias(cell)
     if bias is not None:
-      # Built-in cells project token by token, so the (narrower) inputs are made time-major
-      # first and projected by ``kernels.projection`` (gx written in the kernel's [T, B, G]
-      # layout; a backward without [T, B, G] transposes). A researcher's own ``project`` may
-      # mix steps along axis -2, so it keeps the inputs' layout.
+      # Cells that project token by token (built-in, or declared: kernels.projection) get the
+      # (narrower) inputs made time-major first and projected by ``kernels.projection`` (gx
+      # written in the [T, B, G] layout of the loop; a backward without [T, B, G] transposes).
+      # Any other ``project`` may mix steps along axis -2, so it keeps the inputs' layout.
       gx = kernels.project_time_major(cell, params, xs if time_major else jnp.swapaxes(xs, 0, 1),
                                       bias)
     else:

@@ -3,7 +3,9 @@
 A fast path is registered per cell type with ``register_fused(cell_type, fn, supports,
 projection_bias)``; ``projection_bias`` names the bias of a built-in cell whose projection is
 ``x @ w_x + b``, which ``recurrence.scan`` then computes with ``kernels.projection`` (a fused
-time-major projection) instead of ``cell.project``.
+time-major projection) instead of ``cell.project``. Cells without a fast path get the same
+projection when they declare it token-wise (``projection.token_wise_bias``: a class attribute
+``projection_bias``, or a ``RecurrentCell`` subclass that keeps the inherited ``project``).
 ``recurrence.scan(..., impl="auto")`` asks ``find_fused(cell)``; a cell without a registered
 fast path (a researcher's own cell) runs on the plain ``lax.scan``.
 
@@ -47,9 +49,16 @@ def find_fused(cell: Any) -> Callable[..., Any] | None:
 
 
 def find_projection_bias(cell: Any) -> str | None:
-  """The bias name for the fused projection of ``cell`` (see ``register_fused``), or None."""
+  """The bias name for the fused projection of ``cell``, or None (keep ``cell.project``).
+
+  A registered fast path's ``projection_bias`` (see ``register_fused``); for any other cell,
+  ``projection.token_wise_bias(cell)`` (the cell's declaration, or the inherited
+  ``RecurrentCell.project``).
+  """
   entry = _registered(cell)
-  return None if entry is None else entry[2]
+  if entry is not None:
+    return entry[2]
+  return projection.token_wise_bias(cell)
 
 
 # Built-in fast paths (imported last: they use ``register_fused`` above).
@@ -59,7 +68,7 @@ from rnnlab.kernels.chunked_remat import chunked_remat_scan, default_chunk  # no
 from rnnlab.kernels.elman import fused_elman  # noqa: E402
 from rnnlab.kernels.gru import fused_gru  # noqa: E402
 from rnnlab.kernels.lstm import fused_lstm  # noqa: E402
-from rnnlab.kernels.projection import project_time_major  # noqa: E402
+from rnnlab.kernels.projection import project_time_major, token_wise_bias  # noqa: E402
 
 register_fused(_cells.LSTM, fused_lstm, lstm.supports, projection_bias="b")
 register_fused(_cells.GRU, fused_gru, gru.supports, projection_bias="b_x")
