@@ -11,6 +11,11 @@ in ``log.txt`` there. Re-running the same command skips trials that finished
 (``final_metrics.json`` exists) and resumes the others from their checkpoints. A failed trial
 is recorded in ``<workdir>/sweep_status.json`` and the others go on; the command exits with
 status 1 if any trial failed. ``rnnlab.sweep_ray`` sends the same trials to Ray Tune.
+
+On a machine with accelerators, ``--devices_per_trial=K`` gives every running trial K devices
+of its own (``rnnlab.sweep_devices``: the backend's visible-devices variable, freed when the
+trial ends; ``--trials_per_device=M`` lets M trials share each GPU with a memory fraction
+each); ``--device_backend`` and ``--devices`` override what is detected.
 """
 import concurrent.futures
 import dataclasses
@@ -31,6 +36,7 @@ from absl import logging
 import numpy as np
 
 import rnnlab
+from rnnlab import sweep_devices
 
 FINAL_METRICS_FILE = "final_metrics.json"  # same name as training.FINAL_METRICS_FILE
 STATUS_FILE = "sweep_status.json"
@@ -139,8 +145,13 @@ def is_finished(workdir: str) -> bool:
   return os.path.exists(os.path.join(workdir, FINAL_METRICS_FILE))
 
 
-def run_trial(sweep: Sweep, overrides: Mapping[str, Any], workdir: str) -> dict[str, Any]:
-  """Runs one trial to the end (or skips it if finished); returns its status record."""
+def run_trial(sweep: Sweep, overrides: Mapping[str, Any], workdir: str,
+              environment: Mapping[str, str] | None = None) -> dict[str, Any]:
+  """Runs one trial to the end (or skips it if finished); returns its status record.
+
+  ``environment``: variables set for the trial's process on top of this one's (its devices,
+  from ``sweep_devices.DevicePool.lease``); recorded in the status record.
+  """
   record = {"name": os.path.basename(workdir), "overrides": dict(overrides)}
   if is_finished(workdir):
     return dict(record, status="skipped")
@@ -151,6 +162,9 @@ def run_trial(sweep: Sweep, overrides: Mapping[str, Any], workdir: str) -> dict[
   package_root = os.path.dirname(os.path.dirname(os.path.abspath(rnnlab.__file__)))
   env = dict(os.environ, PYTHONPATH=os.pathsep.join(
       p for p in (package_root, os.environ.get("PYTHONPATH", "")) if p))
+  env.update(environment or {})
+  if environment:
+    record["environment"] = dict(environment)
   with open(os.path.join(workdir, LOG_FILE), "a") as log:
     returncode = subprocess.call(trial_command(sweep, overrides, workdir), stdout=log,
                                  stderr=subprocess.STDOUT, env=env)
@@ -180,10 +194,24 @@ def load_sweep(path: str) -> Sweep:
   return sweep
 
 
-def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1) -> list[dict[str, Any]]:
-  """Runs all trials, ``parallel`` at a time; writes and returns their status records."""
+def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1, devices_per_trial: int = 0,
+              trials_per_device: int = 1, device_backend: str = "auto",
+              devices: Sequence[str] | None = None) -> list[dict[str, Any]]:
+  """Runs all trials, ``parallel`` at a time; writes and returns their status records.
+
+  ``devices_per_trial=K > 0``: each running trial gets K accelerators of its own (``K=1`` and
+  ``trials_per_device=M``: M trials share each GPU), found by ``sweep_devices.detect(
+  device_backend, devices)``; on the CPU nothing is assigned. Raises ValueError when the
+  devices cannot hold ``parallel`` trials.
+  """
   if parallel < 1:
     raise ValueError(f"parallel must be >= 1, got {parallel}")
+  backend, device_ids = sweep_devices.detect(device_backend, devices)
+  device_pool = sweep_devices.DevicePool(backend, device_ids, devices_per_trial,
+                                         trials_per_device, parallel)
+  if device_pool.assigns_devices:
+    logging.info("sweep: %s devices %s, %d per trial, %d trial(s) per device", backend,
+                 device_ids, devices_per_trial, trials_per_device)
   os.makedirs(workdir, exist_ok=True)
   records: dict[str, dict[str, Any]] = {}
   lock = threading.Lock()
@@ -200,10 +228,12 @@ def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1) -> list[dict[str
     index, overrides = indexed
     name = trial_name(overrides)
     trial_dir = os.path.join(workdir, name)
-    if not is_finished(trial_dir):
-      logging.info("trial %d/%d started: %s (log: %s)", index + 1, num_trials, name,
-                   os.path.join(trial_dir, LOG_FILE))
-    record = run_trial(sweep, overrides, trial_dir)
+    with device_pool.lease() as environment:
+      if not is_finished(trial_dir):
+        logging.info("trial %d/%d started: %s (log: %s)%s", index + 1, num_trials, name,
+                     os.path.join(trial_dir, LOG_FILE),
+                     f" with {environment}" if environment else "")
+      record = run_trial(sweep, overrides, trial_dir, environment)
     with lock:
       records[name] = record
       write_status()
@@ -227,7 +257,10 @@ def main(argv):
       print(" ".join(trial_command(sweep, overrides,
                                    os.path.join(sweep_flags.workdir, trial_name(overrides)))))
     return
-  records = run_sweep(sweep, sweep_flags.workdir, parallel=sweep_flags.parallel)
+  records = run_sweep(sweep, sweep_flags.workdir, parallel=sweep_flags.parallel,
+                      devices_per_trial=sweep_flags.devices_per_trial,
+                      trials_per_device=sweep_flags.trials_per_device,
+                      device_backend=sweep_flags.device_backend, devices=sweep_flags.devices)
   counts = {s: sum(r["status"] == s for r in records)
             for s in ("finished", "skipped", "preempted", "failed")}
   logging.info("sweep %s: %s", sweep_flags.workdir, counts)
@@ -241,6 +274,14 @@ def _define_flags() -> None:
   flags.DEFINE_string("workdir", None, "Directory holding one workdir per trial.")
   flags.DEFINE_integer("parallel", 1, "Trials run at the same time.")
   flags.DEFINE_bool("dry_run", False, "Print the trial commands, run nothing.")
+  flags.DEFINE_integer("devices_per_trial", 0, "Accelerators each running trial gets of its own "
+                       "(visible-devices variable, freed when it ends); 0: every trial sees all.")
+  flags.DEFINE_integer("trials_per_device", 1, "Trials sharing each GPU (needs "
+                       "devices_per_trial=1); each gets a memory fraction 0.8/M.")
+  flags.DEFINE_enum("device_backend", "auto", list(sweep_devices.BACKENDS),
+                    "Accelerator kind; auto: GPU (CUDA_VISIBLE_DEVICES / nvidia-smi), TPU, CPU.")
+  flags.DEFINE_list("devices", None, "Device ids to hand out instead of the detected ones "
+                    "(needs --device_backend).")
   flags.mark_flags_as_required(["sweep", "workdir"])
 
 

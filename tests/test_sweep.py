@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 
 import pytest
 
@@ -102,3 +104,48 @@ def test_local_sweep_runs_trials_records_failure_and_skips_finished_on_rerun(tmp
   records = sweep.run_sweep(sweep.load_sweep(str(sweep_file)), str(workdir), parallel=1)
   assert [r["status"] for r in records] == ["skipped", "skipped", "failed"]
   assert finished_log.read_text() == before
+
+
+def test_each_running_trial_gets_its_own_gpu_and_frees_it(tmp_path, monkeypatch):
+  """Three trials, two at a time, on two (given) GPU ids: the environment each trial's process
+  receives names a device no other running trial holds, and the third reuses a freed one."""
+  lock = threading.Lock()
+  held, seen = set(), []
+
+  def fake_call(command, stdout, stderr, env):
+    del stdout, stderr
+    device = env["CUDA_VISIBLE_DEVICES"]
+    with lock:
+      assert device not in held, f"device {device} given to two running trials"
+      held.add(device)
+      seen.append((command[-1], device))
+    time.sleep(0.2)
+    with open(os.path.join(command[4].split("=", 1)[1], sweep.FINAL_METRICS_FILE), "w") as f:
+      f.write("{}")
+    with lock:
+      held.remove(device)
+    return 0
+
+  monkeypatch.setattr(sweep.subprocess, "call", fake_call)
+  monkeypatch.delenv("XLA_PYTHON_CLIENT_MEM_FRACTION", raising=False)
+  s = sweep.Sweep(config="configs/adding.py:debug",
+                  trials=sweep.grid({"train.seed": [1, 2, 3]}))
+  records = sweep.run_sweep(s, str(tmp_path), parallel=2, devices_per_trial=1,
+                            device_backend="gpu", devices=["4", "6"])
+  assert [r["status"] for r in records] == ["finished"] * 3
+  assert sorted(d for _, d in seen[:2]) == ["4", "6"] and seen[2][1] in ("4", "6")
+  assert {r["environment"]["CUDA_VISIBLE_DEVICES"] for r in records} == {"4", "6"}
+  with pytest.raises(ValueError, match="parallel=3 trials x devices_per_trial=1 need 3"):
+    sweep.run_sweep(s, str(tmp_path), parallel=3, devices_per_trial=1, device_backend="gpu",
+                    devices=["4", "6"])
+
+
+def test_cli_passes_the_device_flags(tmp_path):
+  sweep_file = tmp_path / "tiny.py"
+  sweep_file.write_text(_TINY_SWEEP)
+  result = subprocess.run(
+      [sys.executable, "-m", "rnnlab.sweep", f"--sweep={sweep_file}", f"--workdir={tmp_path}",
+       "--parallel=3", "--devices_per_trial=1", "--device_backend=gpu", "--devices=0,1"],
+      cwd=_REPO, capture_output=True, text=True, timeout=300)
+  assert result.returncode != 0
+  assert "parallel=3 trials x devices_per_trial=1 need 3 device slots" in result.stderr
