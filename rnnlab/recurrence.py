@@ -8,7 +8,8 @@ right-padded batch therefore equals running each sequence alone.
 
 The input projection of all T steps is one matmul outside the loop (``cell.project``);
 only ``h @ w_h`` stays inside. ``impl``: ``"auto"`` uses a registered fused kernel
-(``rnnlab.kernels``) when the cell has one, ``"scan"`` forces the plain scan,
+(``rnnlab.kernels``) when the cell has one (on a GPU, cuDNN's LSTM once
+``kernels.cudnn_lstm.ENABLED``; off by default), ``"scan"`` forces the plain scan,
 ``"fused"`` requires the kernel.
 """
 from typing import Any, Sequence
@@ -112,7 +113,13 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
       return fused(cell, params, gx, state, mask, unroll=unroll)
     return _plain_scan(cell, params, gx, state, mask, unroll=unroll)
 
-  if remat:
+  cudnn = kernels.find_cudnn(cell) if impl == "auto" and not remat else None
+  if cudnn is not None:  # GPU, and only once enabled (kernels.cudnn_lstm): raw inputs to cuDNN
+    xs_tm = xs if time_major else jnp.swapaxes(xs, 0, 1)
+    if reverse:
+      xs_tm = reverse_within_lengths(xs_tm, lengths)
+    final_state, ys = cudnn(cell, params, xs_tm, state0, lengths)
+  elif remat:
     # Chunked rematerialisation: the projection moves inside checkpointed chunks of ~sqrt(T)
     # steps, so neither activations nor the projected inputs are kept for all T steps.
     xs_tm = xs if time_major else jnp.swapaxes(xs, 0, 1)

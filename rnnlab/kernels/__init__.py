@@ -61,9 +61,21 @@ def find_projection_bias(cell: Any) -> str | None:
   return projection.token_wise_bias(cell)
 
 
+def find_cudnn(cell: Any) -> Callable[..., Any] | None:
+  """cuDNN's LSTM (``kernels.cudnn_lstm``) for ``cell``, or None.
+
+  Only when ``cudnn_lstm.ENABLED`` (off by default until the GPU benchmark shows it faster),
+  on a GPU backend with cuDNN's RNN, for a cell ``cudnn_lstm.supports``. Signature:
+  ``fn(cell, params, xs_tm [T, B, D], initial_state, lengths) -> (final_state, ys [T, B, H])``.
+  """
+  if not (cudnn_lstm.ENABLED and cudnn_lstm.supports(cell) and cudnn_lstm.available()):
+    return None
+  return cudnn_lstm.cudnn_lstm
+
+
 # Built-in fast paths (imported last: they use ``register_fused`` above).
 from rnnlab import cells as _cells  # noqa: E402
-from rnnlab.kernels import chunked_remat, elman, gru, lstm, projection  # noqa: E402
+from rnnlab.kernels import chunked_remat, cudnn_lstm, elman, gru, lstm, projection  # noqa: E402
 from rnnlab.kernels.chunked_remat import chunked_remat_scan, default_chunk  # noqa: E402
 from rnnlab.kernels.elman import fused_elman  # noqa: E402
 from rnnlab.kernels.gru import fused_gru  # noqa: E402

@@ -74,7 +74,8 @@ class CoupledGateCell(cells.RecurrentCell):
             "b": jnp.zeros((2 * self.hidden_size,), self.param_dtype)}
 
   def step(self, params, state, gx_t):
-    z_f, z_g = cells.split_gates(gx_t.astype(self.state_dtype) + self.recurrent_matmul(params, state), 2)
+    z = gx_t.astype(self.state_dtype) + self.recurrent_matmul(params, state)
+    z_f, z_g = cells.split_gates(z, 2)
     f = jax.nn.sigmoid(z_f)
     h = f * state + (1.0 - f) * jnp.tanh(z_g)
     return h, h.astype(self.dtype)
@@ -98,7 +99,7 @@ class DeclaredCell:
   def init(self, key, input_size):
     kx, kh, kb = jax.random.split(key, 3)
     return {"w_x": jax.random.normal(kx, (input_size, self.hidden_size)) / input_size ** 0.5,
-            "w_h": jax.random.normal(kh, (self.hidden_size, self.hidden_size)) / self.hidden_size ** 0.5,
+            "w_h": jax.random.normal(kh, (self.hidden_size,) * 2) / self.hidden_size ** 0.5,
             "bias": 0.1 * jax.random.normal(kb, (self.hidden_size,))}
 
   def initial_state(self, batch_shape=()):
