@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo venv clean bench
+.PHONY: test demo venv clean bench bench-gpu
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) experiments/benchmarks/recurrent_core.py
+
+bench-gpu: $(STAMP)
+	$(PY) experiments/benchmarks/gpu.py --json=gpu_benchmark.json
 
 clean:
 	rm -rf $(VENV) runs

@@ -5,6 +5,10 @@ each figure is the median over all timed calls):
 
 * ``rnnlab``       ``recurrence.scan/stack/bidirectional`` with ``impl="auto"`` (fused BPTT)
 * ``rnnlab-scan``  the same with ``impl="scan"`` (plain ``lax.scan``, input projection hoisted)
+* ``own``          (LSTM) a researcher's hand-written LSTM cell (``OwnLSTM``: a ``RecurrentCell``
+  subclass keeping the inherited ``project``) on the plain scan, which gives it the fused
+  time-major input projection (``kernels.projection``)
+* ``own-project``  the same cell opting out (``projection_bias = None``): its own ``project``
 * ``flax``         ``flax.linen.RNN`` over ``OptimizedLSTMCell`` / ``GRUCell`` / ``SimpleCell``
 * ``torch``        ``torch.nn.LSTM`` / ``nn.GRU`` / ``nn.RNN`` (CPU; cuDNN on a GPU), if installed
 * ``jax-cudnn``    ``jax.experimental.rnn.lstm`` (GPU only, LSTM only; untested: written for
@@ -20,16 +24,27 @@ Work counted (the same for every implementation): the matmul FLOPs of forward + 
 ``3 * 2 * B * T * (D_in + H) * G`` per layer and direction (G = gates * H); element-wise gate
 arithmetic is not counted. tokens/s = B * T / seconds per fwd+bwd call.
 
+Two measurement modes, both reported by one run (``--modes``), each in a child process of its
+own with the CPU model and the load average (at its start and end) printed beside its table:
+
+* ``single``   (the reference) one thread per implementation: the child is pinned to one CPU
+  (``sched_setaffinity``), XLA runs single-threaded (``XLA_FLAGS=--xla_cpu_multi_thread_eigen=
+  false intra_op_parallelism_threads=1``), torch uses 1 thread, and each call is timed by
+  *process CPU time*, which counts the work done rather than the CPU share other processes
+  left: the ratios hold on a loaded, shared machine.
+* ``threads``  every CPU this process may use, XLA's and torch's default threading, wall clock:
+  what a user sees on an idle machine, but it moves with the load.
+
 Usage::
 
   python experiments/benchmarks/recurrent_core.py                       # LSTM/GRU/Elman, H=512
+  python experiments/benchmarks/recurrent_core.py --modes=single        # the reference only
   python experiments/benchmarks/recurrent_core.py --cells=lstm --hidden=256,1024
   python experiments/benchmarks/recurrent_core.py --cells=lstm --layers=2 --directions=2
   python experiments/benchmarks/recurrent_core.py --quick --json=/tmp/bench.json
 
-  # single-threaded work comparison, robust to other processes on the machine:
-  XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" taskset -c 0 \
-    python experiments/benchmarks/recurrent_core.py --clock=process --torch_threads=1
+``--in_process`` measures in this process instead, with ``--clock`` and ``--torch_threads``
+as given (the child processes run that way).
 """
 import argparse
 import dataclasses
@@ -38,7 +53,9 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from typing import Callable
 
@@ -51,6 +68,45 @@ from rnnlab import cells, recurrence  # noqa: E402
 
 NUM_GATES = {"lstm": 4, "gru": 3, "elman": 1}
 RNNLAB_CELLS = {"lstm": cells.LSTM, "gru": cells.GRU, "elman": cells.Elman}
+PEERS = ["scan", "own", "flax", "torch", "floor", "jax-cudnn"]
+IMPLEMENTATIONS = ["rnnlab", "rnnlab-scan", "own", "own-project", "flax", "torch", "matmul-floor",
+                   "jax-cudnn"]
+
+
+@dataclasses.dataclass(frozen=True)
+class OwnLSTM(cells.RecurrentCell):
+  """A researcher's LSTM written from seed 004's equations (no peepholes), as a user would:
+  ``step`` only, the projection inherited from ``RecurrentCell`` (so it is token-wise)."""
+
+  num_gates = 4
+
+  def _init_params(self, *, input_key, recurrent_key, extra_key, input_size):
+    del extra_key
+    return {"w_x": self._input_weights(input_key, input_size),
+            "w_h": self._recurrent_weights(recurrent_key),
+            "b": jnp.zeros((4 * self.hidden_size,), self.param_dtype)}
+
+  def initial_state(self, batch_shape=()):
+    zeros = jnp.zeros((*batch_shape, self.hidden_size), self.state_dtype)
+    return (zeros, zeros)
+
+  def output(self, state):
+    return state[1]
+
+  def step(self, params, state, gx_t):
+    c, h = state
+    z_i, z_f, z_g, z_o = cells.split_gates(
+        gx_t.astype(self.state_dtype) + self.recurrent_matmul(params, h), 4)
+    c = jax.nn.sigmoid(z_f) * c + jax.nn.sigmoid(z_i) * jnp.tanh(z_g)
+    h = jax.nn.sigmoid(z_o) * jnp.tanh(c)
+    return (c, h), h.astype(self.dtype)
+
+
+@dataclasses.dataclass(frozen=True)
+class OwnLSTMOwnProject(OwnLSTM):
+  """``OwnLSTM`` opting out of the fused projection: ``recurrence.scan`` calls its ``project``."""
+
+  projection_bias = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,12 +140,22 @@ def _block(tree):
   return jax.block_until_ready(tree)
 
 
+def compiled_runner(fn: Callable, *args) -> Callable[[], None]:
+  """``jit(fn)`` compiled once for ``args``; the runner's ``temp_bytes`` is the compiled
+  program's temporary memory (``memory_analysis()``: deterministic, read before any run)."""
+  compiled = jax.jit(fn).lower(*args).compile()
+  run = lambda: _block(compiled(*args))
+  analysis = compiled.memory_analysis()
+  run.temp_bytes = None if analysis is None else analysis.temp_size_in_bytes
+  return run
+
+
 # ---- implementations: each builder returns a zero-argument fwd+bwd callable ------------------
 
 
-def rnnlab_runner(case: Case, impl: str, unroll: int) -> Callable[[], None]:
+def rnnlab_runner(case: Case, impl: str, unroll: int, make_cell=None) -> Callable[[], None]:
   dtype = jnp.dtype(case.dtype)
-  cell = RNNLAB_CELLS[case.cell](case.hidden, dtype=dtype)
+  cell = (make_cell or RNNLAB_CELLS[case.cell])(case.hidden, dtype=dtype)
   key = jax.random.key(0)
   sizes = recurrence.layer_input_sizes([cell] * case.layers, case.input_size, case.directions == 2)
   params = []
@@ -106,8 +172,7 @@ def rnnlab_runner(case: Case, impl: str, unroll: int) -> Callable[[], None]:
                              bidirectional_layers=case.directions == 2)
     return jnp.sum(ys.astype(jnp.float32))
 
-  grad = jax.jit(jax.grad(loss, argnums=(0, 1)))
-  return lambda: _block(grad(params, xs))
+  return compiled_runner(jax.grad(loss, argnums=(0, 1)), params, xs)
 
 
 def flax_runner(case: Case, unroll: int) -> Callable[[], None]:
@@ -133,8 +198,7 @@ def flax_runner(case: Case, unroll: int) -> Callable[[], None]:
   def loss(params, xs):
     return jnp.sum(model.apply(params, xs).astype(jnp.float32))
 
-  grad = jax.jit(jax.grad(loss, argnums=(0, 1)))
-  return lambda: _block(grad(params, xs))
+  return compiled_runner(jax.grad(loss, argnums=(0, 1)), params, xs)
 
 
 def torch_runner(case: Case, device: str) -> Callable[[], None]:
@@ -178,8 +242,7 @@ def jax_cudnn_runner(case: Case) -> Callable[[], None]:
                             bidirectional=bidirectional)
     return jnp.sum(ys.astype(jnp.float32))
 
-  grad = jax.jit(jax.grad(loss, argnums=(0, 1)))
-  return lambda: _block(grad(weights, xs))
+  return compiled_runner(jax.grad(loss, argnums=(0, 1)), weights, xs)
 
 
 def matmul_floor_runner(case: Case) -> Callable[[], None]:
@@ -214,8 +277,7 @@ def matmul_floor_runner(case: Case) -> Callable[[], None]:
     dxs = jnp.swapaxes(dz @ w_x.T, 0, 1)
     return dw_h, dw_x, dxs
 
-  run = jax.jit(fwd_bwd)
-  return lambda: _block(run(w_x, w_h, xs))
+  return compiled_runner(fwd_bwd, w_x, w_h, xs)
 
 
 def gemm_runner(size: int, dtype: str) -> tuple[Callable[[], None], float]:
@@ -258,6 +320,9 @@ def build_runners(case: Case, peers: list[str], unroll: int, notes: list[str]):
   runners = {"rnnlab": rnnlab_runner(case, "auto", unroll)}
   if "scan" in peers:
     runners["rnnlab-scan"] = rnnlab_runner(case, "scan", unroll)
+  if "own" in peers and case.cell == "lstm":
+    runners["own"] = rnnlab_runner(case, "auto", unroll, OwnLSTM)
+    runners["own-project"] = rnnlab_runner(case, "auto", unroll, OwnLSTMOwnProject)
   if "flax" in peers:
     runners["flax"] = flax_runner(case, unroll)
   if "torch" in peers:
@@ -277,8 +342,12 @@ def build_runners(case: Case, peers: list[str], unroll: int, notes: list[str]):
 
 
 def run_case(case: Case, peers: list[str], rounds: int, calls: int, gemm_size: int, unroll: int,
-             notes: list[str], clock: str = "wall") -> list[dict]:
-  runners = build_runners(case, peers, unroll, notes)
+             notes: list[str], clock: str = "wall",
+             runners: dict[str, Callable[[], None]] | None = None) -> list[dict]:
+  """Measures ``runners`` (default: ``build_runners``) and a GEMM; one row per implementation
+  with tokens/s, GFLOP/s, fraction of the GEMM, compiled temp memory and every ratio."""
+  runners = dict(build_runners(case, peers, unroll, notes) if runners is None else runners)
+  temp_bytes = {name: getattr(run, "temp_bytes", None) for name, run in runners.items()}
   gemm, gemm_flops = gemm_runner(gemm_size, case.dtype)
   runners["gemm"] = gemm
   seconds = measure(runners, rounds, calls, clock)
@@ -288,7 +357,7 @@ def run_case(case: Case, peers: list[str], rounds: int, calls: int, gemm_size: i
   for name, sec in seconds.items():
     row = {"case": case.label, "implementation": name, "tokens_per_s": tokens / sec,
            "ms_per_call": 1e3 * sec, "gflops": case.flops() / sec / 1e9,
-           "gemm_gflops": gemm_gflops}
+           "gemm_gflops": gemm_gflops, "temp_bytes": temp_bytes[name]}
     row["gemm_fraction"] = row["gflops"] / gemm_gflops
     for peer, peer_sec in seconds.items():
       if peer != name:
@@ -297,9 +366,10 @@ def run_case(case: Case, peers: list[str], rounds: int, calls: int, gemm_size: i
   return rows
 
 
-def format_table(rows: list[dict], peers: list[str]) -> str:
-  names = [p for p in ["rnnlab", "rnnlab-scan", "flax", "torch", "matmul-floor", "jax-cudnn"]
-           if any(r["implementation"] == p for r in rows)]
+def format_table(rows: list[dict]) -> str:
+  """One markdown table: a row per (case, implementation), ratios against every other one."""
+  seen = list(dict.fromkeys(r["implementation"] for r in rows))
+  names = [p for p in IMPLEMENTATIONS if p in seen] + [p for p in seen if p not in IMPLEMENTATIONS]
   ratio_cols = [p for p in names if p != "rnnlab" or len(names) > 1]
   head = ["case", "implementation", "tokens/s", "GFLOP/s", "of GEMM"] + [f"x {p}" for p in ratio_cols]
   lines = []
@@ -314,14 +384,32 @@ def format_table(rows: list[dict], peers: list[str]) -> str:
   return "\n".join(out)
 
 
+def cpu_model() -> str:
+  """The CPU's model name (``/proc/cpuinfo``), with "AVX-512" when it has it."""
+  try:
+    with open("/proc/cpuinfo") as f:
+      text = f.read()
+  except OSError:
+    return platform.processor() or "unknown CPU"
+  model = next((line.split(":", 1)[1].strip() for line in text.splitlines()
+                if line.startswith("model name")), platform.processor() or "unknown CPU")
+  return model + (", AVX-512" if " avx512f" in text else "")
+
+
+def load_average() -> tuple[float, float, float] | None:
+  try:
+    return tuple(round(x, 2) for x in os.getloadavg())
+  except OSError:
+    return None
+
+
 def machine_description() -> dict:
   info = {"platform": platform.platform(), "python": platform.python_version(),
           "jax": jax.__version__, "backend": jax.default_backend(),
-          "devices": [str(d) for d in jax.devices()], "cpu_count": os.cpu_count()}
-  try:
-    info["load_average_1_5_15"] = os.getloadavg()
-  except OSError:
-    pass
+          "devices": [str(d) for d in jax.devices()], "cpu_count": os.cpu_count(),
+          "cpu_model": cpu_model(), "load_average_1_5_15": load_average()}
+  if hasattr(os, "sched_getaffinity"):
+    info["cpus_usable"] = len(os.sched_getaffinity(0))
   try:
     import torch  # pylint: disable=g-import-not-at-top
     info["torch"] = torch.__version__
@@ -348,6 +436,17 @@ def _name_list(allowed):
   return parse
 
 
+# Each mode: how its child process is started and timed (see the module docstring).
+SINGLE_THREAD_XLA_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+MODES = {
+    "single": dict(clock="process", torch_threads=1, pin_to_one_cpu=True,
+                   xla_flags=SINGLE_THREAD_XLA_FLAGS,
+                   title="single thread, process CPU time (the reference: holds under load)"),
+    "threads": dict(clock="wall", torch_threads=None, pin_to_one_cpu=False, xla_flags="",
+                    title="all usable CPUs (default threading), wall clock (moves with the load)"),
+}
+
+
 def parse_args(argv=None):
   parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -359,15 +458,19 @@ def parse_args(argv=None):
   parser.add_argument("--layers", type=_int_list, default=[1])
   parser.add_argument("--directions", type=_int_list, default=[1], help="1 or 2 (bidirectional)")
   parser.add_argument("--dtype", choices=["float32", "bfloat16"], default="float32")
-  parser.add_argument("--peers", type=_name_list(["scan", "flax", "torch", "floor", "jax-cudnn"]),
-                      default=["scan", "flax", "torch", "floor", "jax-cudnn"])
+  parser.add_argument("--peers", type=_name_list(PEERS), default=PEERS)
   parser.add_argument("--unroll", type=int, default=1, help="lax.scan unroll (rnnlab and flax)")
   parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
   parser.add_argument("--calls", type=int, default=3, help="timed calls per round")
   parser.add_argument("--gemm_size", type=int, default=2048)
+  parser.add_argument("--modes", type=_name_list(MODES), default=list(MODES),
+                      help="measurement modes, each in its own child process (module docstring)")
+  parser.add_argument("--in_process", action="store_true",
+                      help="measure in this process with --clock/--torch_threads (no child)")
   parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
-                      help="wall time, or process CPU time (for single-threaded runs on a loaded machine)")
-  parser.add_argument("--torch_threads", type=int, default=None, help="torch.set_num_threads")
+                      help="with --in_process: wall time, or process CPU time")
+  parser.add_argument("--torch_threads", type=int, default=None,
+                      help="with --in_process: torch.set_num_threads")
   parser.add_argument("--quick", action="store_true",
                       help="short smoke run: T=32, 2 rounds of 1 call")
   parser.add_argument("--json", default=None, help="also write rows + machine as JSON here")
@@ -379,9 +482,10 @@ def parse_args(argv=None):
   return args
 
 
-def main(argv=None):
-  args = parse_args(argv)
+def measure_in_process(args) -> dict:
+  """Runs every case here; returns machine, args, notes, rows, load average at the start."""
   notes: list[str] = []
+  load_start = load_average()
   if args.torch_threads is not None:
     try:
       import torch  # pylint: disable=g-import-not-at-top
@@ -396,20 +500,69 @@ def main(argv=None):
     case = Case(cell, b, t, args.input_size or h, h, layers, directions, args.dtype)
     rows += run_case(case, args.peers, args.rounds, args.calls, args.gemm_size, args.unroll, notes,
                      args.clock)
-  machine = machine_description()
-  print(f"machine: {machine['platform']}, {machine['cpu_count']} CPUs, backend {machine['backend']}, "
-        f"jax {machine['jax']}, torch {machine.get('torch', 'absent')}, "
-        f"load average (1/5/15 min) {machine.get('load_average_1_5_15')}")
-  print(f"{args.clock} clock; XLA_FLAGS={os.environ.get('XLA_FLAGS', '')!r}; torch threads "
-        f"{machine.get('torch_threads')}")
-  print(f"medians of {args.rounds} interleaved rounds x {args.calls} calls; GEMM {args.gemm_size}^3 "
-        f"{args.dtype}; 'x P' = speed relative to P (tokens/s ratio)")
-  print(format_table(rows, args.peers))
+  return {"machine": machine_description(), "args": vars(args), "notes": notes, "rows": rows,
+          "load_average_start": load_start, "xla_flags": os.environ.get("XLA_FLAGS", "")}
+
+
+def describe(result: dict, title: str) -> str:
+  """The lines printed above a table: machine, CPU model and load average, clock, threads."""
+  machine, args = result["machine"], result["args"]
+  return "\n".join([
+      f"== {title}",
+      f"CPU: {machine['cpu_model']}; {machine.get('cpus_usable', machine['cpu_count'])} of "
+      f"{machine['cpu_count']} CPUs usable; load average (1/5/15 min) at start "
+      f"{result['load_average_start']}, at end {machine['load_average_1_5_15']}",
+      f"{machine['platform']}, backend {machine['backend']}, jax {machine['jax']}, torch "
+      f"{machine.get('torch', 'absent')} ({machine.get('torch_threads')} threads); {args['clock']} "
+      f"clock; XLA_FLAGS={result['xla_flags']!r}",
+      f"medians of {args['rounds']} interleaved rounds x {args['calls']} calls; GEMM "
+      f"{args['gemm_size']}^3 {args['dtype']}; 'x P' = speed relative to P (tokens/s ratio)"])
+
+
+def run_mode(mode: str, argv: list[str]) -> dict:
+  """Measures in a child process set up for ``mode`` (``MODES``); returns its result."""
+  spec = MODES[mode]
+  xla_flags = (os.environ.get("XLA_FLAGS", "") + " " + spec["xla_flags"]).strip()
+  env = dict(os.environ, XLA_FLAGS=xla_flags)
+  cpu = None
+  if spec["pin_to_one_cpu"]:
+    env["OMP_NUM_THREADS"] = "1"
+    if hasattr(os, "sched_getaffinity"):
+      cpu = min(os.sched_getaffinity(0))
+  with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, "result.json")
+    command = [sys.executable, os.path.abspath(__file__), *argv, "--in_process",
+               f"--clock={spec['clock']}", f"--json={out}"]
+    if spec["torch_threads"] is not None:
+      command.append(f"--torch_threads={spec['torch_threads']}")
+    preexec = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, preexec_fn=preexec)
+    with open(out) as f:
+      return json.load(f)
+
+
+def main(argv=None):
+  argv = list(sys.argv[1:] if argv is None else argv)
+  args = parse_args(argv)
+  if args.in_process:
+    result = measure_in_process(args)
+    results = {"in_process": result}
+    print(describe(result, f"in process, {args.clock} clock"))
+    print(format_table(result["rows"]))
+  else:
+    results = {}
+    for mode in args.modes:
+      results[mode] = run_mode(mode, argv)
+      print(describe(results[mode], f"{mode}: {MODES[mode]['title']}"))
+      print(format_table(results[mode]["rows"]))
+      print()
+  notes = list(dict.fromkeys(n for r in results.values() for n in r["notes"]))
   for note in notes:
     print(f"note: {note}")
   if args.json:
+    payload = results["in_process"] if args.in_process else {"modes": results}
     with open(args.json, "w") as f:
-      json.dump({"machine": machine, "args": vars(args), "notes": notes, "rows": rows}, f, indent=1)
+      json.dump(payload, f, indent=1)
 
 
 if __name__ == "__main__":
