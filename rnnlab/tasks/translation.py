@@ -1,8 +1,11 @@
 """Translation (seeds 000-002): encoder-decoder with or without attention, BLEU.
 
-Data: ``data.dataset`` is the embedded English -> French corpus ``rnnlab_en_fr_numbers``
-(numbers, quantities and dates written out; generated offline on first use, about 30 s) or
-a prepared public TFDS set (``ted_hrlr_translate/pt_to_en``, ``wmt14_translate/de-en``; see
+Data: ``data.dataset`` is the embedded English -> French corpus ``rnnlab_en_fr_catalogs``
+(real software messages from gettext catalogs of pinned Python packages, built offline on first
+use, about 20 s; ``rnnlab_en_fr_catalogs/system`` uses the machine's own catalogs),
+``rnnlab_en_fr_numbers`` (numbers, quantities and dates written out, generated), ``files``
+(your own line-aligned ``train|valid|test.<source_lang|target_lang>`` files in ``data.path``)
+or a prepared public TFDS set (``ted_hrlr_translate/pt_to_en``, ``wmt14_translate/de-en``; see
 ``rnnlab.data.translation.sources``). Tokenizers (word level, or SentencePiece subwords with
 ``data.tokenizer="subword"``) are built from the training split and saved in the workdir as
 ``source_tokenizer.json`` / ``target_tokenizer.json``; ``rnnlab.translate`` reuses them.
@@ -51,9 +54,10 @@ SPLITS = data_lib.sources.SPLITS
 
 def default_data_config() -> ml_collections.ConfigDict:
   return ml_collections.ConfigDict(dict(
-      dataset="rnnlab_en_fr_numbers",  # "/tiny" selects the small test variant
+      dataset="rnnlab_en_fr_catalogs",  # | "rnnlab_en_fr_numbers[/tiny]" | "files" | public
       data_dir="",  # TFDS data folder; "" = TFDS's default (~/tensorflow_datasets)
-      source_lang="",  # "" = the dataset's supervised keys
+      path="",  # dataset "files": the folder of train/valid/test.<source_lang|target_lang>
+      source_lang="",  # "" = the dataset's supervised keys (required for "files")
       target_lang="",
       tokenizer="word",  # "word" | "subword" (SentencePiece unigram)
       source_vocab_size=0,  # 0 = every training piece (word); required for subword
@@ -110,7 +114,7 @@ class TranslationData:
                d.test_split: d.max_test_examples}.get(split, 0)
       source = data_lib.load_split(d.dataset, split, data_dir=d.data_dir or None,
                                    source_lang=d.source_lang or None,
-                                   target_lang=d.target_lang or None)
+                                   target_lang=d.target_lang or None, path=d.path or None)
       self._pairs[split] = source.pairs(limit or None)
       if not self._pairs[split]:
         raise ValueError(f"{d.dataset}/{split} has no sentence pairs")

@@ -161,3 +161,54 @@ def test_public_dataset_with_subword_tokenizer_under_mock_data(monkeypatch, tmp_
     assert len(encoded) > 0
     first = int(encoded.indices[0])
     assert data.source_tokenizer.decode(encoded.sources[0]) == " ".join(pairs[first][0].split())
+
+
+def test_default_dataset_is_the_catalog_corpus():
+  assert translation.default_data_config().dataset == data_lib.CATALOGS_CORPUS
+
+
+def _write_parallel_files(folder):
+  words = ["red", "green", "blue", "small", "big", "old", "new", "cat", "dog", "house", "car"]
+  french = dict(zip(words, ["rouge", "vert", "bleu", "petit", "grand", "vieux", "neuf", "chat",
+                            "chien", "maison", "voiture"]))
+  rng = np.random.default_rng(0)
+  for prefix, count in (("train", 40), ("valid", 4), ("test", 4)):
+    lines = [list(rng.choice(words, size=3)) for _ in range(count)]
+    if prefix == "test":
+      lines[0].append("zebra")  # only in the test split
+    (folder / f"{prefix}.en").write_text("\n".join(" ".join(l) for l in lines) + "\n")
+    (folder / f"{prefix}.fr").write_text(
+        "\n".join(" ".join(french.get(w, w) for w in l) for l in lines) + "\n")
+  return str(folder)
+
+
+@pytest.mark.parametrize("tokenizer", ["word", "subword"])
+def test_own_parallel_files_tokenizers_from_train_saved_in_workdir(tmp_path, tokenizer):
+  config = _debug_config(str(tmp_path / "tfds"))
+  config.data.dataset = "files"
+  config.data.path = _write_parallel_files(tmp_path)
+  config.data.source_lang, config.data.target_lang = "en", "fr"
+  config.data.max_eval_examples = config.data.max_test_examples = 0
+  config.data.tokenizer = tokenizer
+  if tokenizer == "subword":
+    config.data.source_vocab_size = config.data.target_vocab_size = 40
+  task = get_task("translation")
+  task.validate_config(config)
+  data = translation.load_data(config)
+  assert [len(data.pairs(s)) for s in ("train", "validation", "test")] == [40, 4, 4]
+  assert data.source_tokenizer.kind == tokenizer
+  if tokenizer == "word":  # trained on the train split: a test-only word is unknown
+    assert data.source_tokenizer.unknown_pieces(data.pairs("test")[0][0]) == ["zebra"]
+  workdir = tmp_path / "run"
+  workdir.mkdir()
+  task.prepare_workdir(config, str(workdir))
+  for name in (translation.SOURCE_TOKENIZER_FILE, translation.TARGET_TOKENIZER_FILE):
+    saved = data_lib.load_tokenizer(str(workdir / name))
+    assert saved.kind == tokenizer
+  saved = data_lib.load_tokenizer(str(workdir / translation.SOURCE_TOKENIZER_FILE))
+  text = data.pairs("train")[0][0]
+  assert saved.encode(text) == data.source_tokenizer.encode(text)
+  assert task.train_iterator(config, batch_size=8) is not None
+  config.data.target_lang = ""
+  with pytest.raises(ValueError, match="needs data.source_lang and data.target_lang"):
+    translation.TranslationData(config.data)

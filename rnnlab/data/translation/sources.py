@@ -2,8 +2,14 @@
 
 Datasets (``config.data.dataset``):
 
-* ``"rnnlab_en_fr_numbers"`` (or ``"rnnlab_en_fr_numbers/tiny"``): rnnlab's embedded corpus,
-  generated on first use into ``data_dir``; languages ``en`` -> ``fr``.
+* ``"rnnlab_en_fr_catalogs"`` (or ``"rnnlab_en_fr_catalogs/system"``): real English -> French
+  pairs from gettext message catalogs (:mod:`rnnlab.data.translation.catalogs_corpus`), built
+  on first use into ``data_dir``; languages ``en`` -> ``fr``.
+* ``"rnnlab_en_fr_numbers"`` (or ``"rnnlab_en_fr_numbers/tiny"``): rnnlab's generated corpus of
+  quantities and dates, generated on first use into ``data_dir``; languages ``en`` -> ``fr``.
+* ``"files"``: a folder ``path`` in the Moses / fairseq layout (``train.<src>``, ``valid.<src>``,
+  ``test.<src>`` and the same for ``<tgt>``; :mod:`rnnlab.data.translation.parallel_files`);
+  ``source_lang`` and ``target_lang`` name the file suffixes.
 * ``"ted_hrlr_translate/<config>"`` (e.g. ``pt_to_en``) and ``"wmt14_translate/<config>"``
   (e.g. ``de-en``): public TFDS datasets. They must already be prepared in ``data_dir`` in
   ``array_record`` format; machines without internet cannot prepare them, so an unprepared one
@@ -17,8 +23,10 @@ import dataclasses
 import tensorflow_datasets as tfds
 
 from rnnlab.data import offline_build
-from rnnlab.data.translation import numbers_corpus
+from rnnlab.data.translation import catalogs_corpus, numbers_corpus, parallel_files
 
+EMBEDDED_DATASETS = (catalogs_corpus.NAME, numbers_corpus.NAME)
+FILES_DATASET = "files"
 PUBLIC_DATASETS = ("ted_hrlr_translate", "wmt14_translate")
 SPLITS = ("train", "validation", "test")
 
@@ -48,11 +56,12 @@ def _text(value) -> str:
 
 def _builder(dataset: str, data_dir: str | None):
   family = dataset.split("/")[0]
-  if family == numbers_corpus.NAME:
+  if family in EMBEDDED_DATASETS:
     return tfds.builder(dataset, data_dir=data_dir, file_format="array_record")
   if family not in PUBLIC_DATASETS:
     raise ValueError(f"unknown translation dataset {dataset!r}; allowed: "
-                     f"{numbers_corpus.NAME}[/tiny], "
+                     f"{catalogs_corpus.NAME}[/system], {numbers_corpus.NAME}[/tiny], "
+                     f"{FILES_DATASET} (with a path), "
                      + ", ".join(f"{p}/<config>" for p in PUBLIC_DATASETS))
   if family == "wmt14_translate":
     # wmt14 is not in TFDS's lazy registry: importing its module registers it.
@@ -64,12 +73,20 @@ def _builder(dataset: str, data_dir: str | None):
 
 
 def load_split(dataset: str, split: str, data_dir: str | None = None,
-               source_lang: str | None = None, target_lang: str | None = None) -> PairSource:
-  """One split of ``dataset`` as a :class:`PairSource`."""
+               source_lang: str | None = None, target_lang: str | None = None,
+               path: str | None = None) -> PairSource:
+  """One split of ``dataset`` as a :class:`PairSource`; ``path`` is the folder of "files"."""
   if split not in SPLITS:
     raise ValueError(f"unknown split {split!r}; allowed: {SPLITS}")
+  if dataset == FILES_DATASET:
+    if not path:
+      raise ValueError("dataset 'files' needs data.path, the folder holding train.<src>, "
+                       "train.<tgt>, valid.*, test.*")
+    pairs = parallel_files.read_parallel_split(path, split, source_lang, target_lang)
+    records = [{source_lang: s, target_lang: t} for s, t in pairs]
+    return PairSource(records, source_lang, target_lang)
   builder = _builder(dataset, data_dir)
-  if dataset.split("/")[0] == numbers_corpus.NAME:
+  if dataset.split("/")[0] in EMBEDDED_DATASETS:
     offline_build.prepare_offline(builder)  # generated on the machine, no download
   elif not builder.is_prepared():
     raise ValueError(
@@ -77,7 +94,7 @@ def load_split(dataset: str, split: str, data_dir: str | None = None,
         "downloads at run time; prepare it on a machine with internet access with\n"
         f"  tfds build {dataset} --file_format=array_record --data_dir=<DIR>\n"
         "and pass --config.data.data_dir=<DIR> (or use the embedded corpus "
-        f"{numbers_corpus.NAME!r}).")
+        f"{catalogs_corpus.NAME!r}).")
   keys = builder.info.supervised_keys or ()
   src = source_lang or (keys[0] if keys else None)
   tgt = target_lang or (keys[1] if keys else None)
