@@ -24,8 +24,8 @@ Translate with a trained model, draw attention maps and BLEU-vs-length curves:
 What it should reach: on the numbers corpus (README table), with attention, test BLEU in the
 90s and a longest length bucket (40+ source tokens) far above the no-attention model, whose
 fixed context vector degrades with length (Bahdanau et al. 2015, Fig. 2); beam search >=
-greedy. The real corpus is much harder (short, varied messages, names, placeholders): a
-300-step check reaches test BLEU ~SANITY_BLEU (README "Translation corpora").
+greedy. The real corpus is much harder (short, varied messages, names, placeholders; README
+"Translation corpora").
 ``final_metrics.json`` holds ``test_{greedy,beam}_bleu`` and ``..._bleu_len_40plus``;
 ``translations_test.tsv`` the outputs. The ``debug`` variant (tiny corpus, tiny model,
 4 steps) only checks that everything runs.
