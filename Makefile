@@ -1,5 +1,6 @@
 # Two commands do all set-up on a fresh machine:
-#   make test   -> .venv with the package + test extras (+ torch==2.13.0 CPU), then the whole suite
+#   make test   -> .venv with the package + test extras (+ torch==2.13.0 CPU, the translation
+#                  corpus sources), then the whole suite
 #   make demo   -> .venv, then the default char LSTM on the embedded corpus
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +12,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[test,torch,ray]"
+	$(PY) -m pip install -q -e ".[test,torch,ray,catalogs]"
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -53,7 +53,8 @@ DEFAULT_SHA256 = "0141e3b89f10e42005f5814cbaa798de395e7dd777988ff9b76da22d8b71a4
 
 def pip_command() -> str:
   """The command that installs the pinned sources of the default corpus."""
-  return "pip install " + " ".join(f'"{name}=={version}"' for name, version in PINNED_PACKAGES)
+  return ("pip install -e '.[catalogs]' (in the rnnlab checkout), or pip install "
+          + " ".join(f'"{name}=={version}"' for name, version in PINNED_PACKAGES))
 
 
 def check_pinned_packages() -> None:
