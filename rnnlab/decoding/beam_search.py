@@ -1,21 +1,37 @@
 """Beam search: batched, jit-compiled, decoder state cached and reordered per hypothesis.
 
-See :mod:`rnnlab.decoding.step_fn` for the ``step_fn`` contract. Per batch row the search
-keeps ``beam_size`` *alive* hypotheses (no EOS yet) and the ``beam_size`` best *finished*
-ones (ended by ``eos_id``). At step ``t`` every alive hypothesis is extended by every token;
-of the ``2 * beam_size`` best extensions (by total log-probability) those ending in EOS
-become finished candidates, the best ``beam_size`` others stay alive, so a full beam of
-alive hypotheses survives even when several extensions pick EOS.
+See :mod:`rnnlab.decoding.step_fn` for the ``step_fn`` contract.
 
-Length normalisation (Wu et al. 2016, GNMT): a finished hypothesis of ``n`` tokens (EOS
-included) scores ``log p / lp(n)`` with ``lp(n) = ((5 + n) / 6) ** alpha``; ``alpha = 0``
-ranks by plain log-probability, larger ``alpha`` favours longer outputs.
+Semantics (the 2k-candidate search of fairseq and t5x). Per batch row the search keeps
+``beam_size`` (``K``) *alive* hypotheses (no EOS yet) and the ``K`` best *finished* ones
+(ended by ``eos_id``). At step ``t`` every alive hypothesis is extended by every token; of
+the ``2 K`` best extensions (by total log-probability) those ending in EOS become finished
+candidates and the best ``K`` others stay alive, so a full beam of alive hypotheses
+survives even when several extensions pick EOS. An output ends at its first EOS or, like
+greedy search's, after ``max_length`` tokens (truncated, no EOS): hypotheses still alive
+at ``max_length`` compete with the finished ones on the same score, and the result is the
+best ``K`` of both, best first.
+
+Consequences (tested on adversarial random decoders):
+
+* ``beam_size=1`` is *not* greedy search: greedy's path is the alive hypothesis, but an
+  EOS among the two best extensions is kept as a finished candidate, so the search may
+  return ``greedy_prefix + [EOS]`` instead of greedy's output. With ``alpha = 0`` its best
+  score is never below greedy's log-probability. (Larger beams usually score higher still,
+  but beam search is not monotone in ``beam_size``: a wider beam can prune greedy's path.)
+* A beam at least as large as the number of possible outputs (sum of ``(V-1)^(n-1)`` EOS-
+  ended outputs for ``n <= max_length``, plus ``(V-1)^max_length`` truncated ones) returns
+  every output, ranked exactly as exhaustive search ranks them, for any ``alpha``.
+
+Length normalisation (Wu et al. 2016, GNMT): an output of ``n`` tokens (EOS included)
+scores ``log p / lp(n)`` with ``lp(n) = ((5 + n) / 6) ** alpha``; ``alpha = 0`` ranks by
+plain log-probability, larger ``alpha`` favours longer outputs.
 
 Stopping: a row is done when its worst kept finished score beats the best score an alive
 hypothesis could still reach (its log-probability can only fall, and ``lp`` is largest at
 ``max_length``); the loop ends when every row is done or ``max_length`` tokens were
-produced. A row with no finished hypothesis by then returns its alive ones (no EOS,
-length ``max_length``), scored with the same normalisation.
+produced. Slots of a row that holds fewer than ``K`` outputs (tiny vocabularies) have
+score ``NEG_INF`` (-1e9) and length 0.
 """
 import functools
 from typing import Any, NamedTuple
@@ -29,9 +45,9 @@ NEG_INF = -1.0e9  # finite "minus infinity": keeps arithmetic on dead hypotheses
 
 
 class BeamResult(NamedTuple):
-  tokens: jax.Array  # int32 [B, K, L], best first; PAD (0) after EOS
-  scores: jax.Array  # float32 [B, K], length-normalised log-probabilities
-  lengths: jax.Array  # int32 [B, K], tokens including EOS
+  tokens: jax.Array  # int32 [B, K, L], best first; PAD after EOS
+  scores: jax.Array  # float32 [B, K], length-normalised log-probabilities, descending
+  lengths: jax.Array  # int32 [B, K], tokens including EOS (L for a truncated output)
   aux: Any  # per-step aux [B, K, L, ...] of each hypothesis
 
 
@@ -64,7 +80,25 @@ def _tile_beams(tree: Any, beams: int) -> Any:
 def beam_search(step_fn: StepFn, params: Any, static: Any, dynamic: Any, *, beam_size: int,
                 bos_id: int, eos_id: int, max_length: int, alpha: float = 0.6,
                 pad_id: int = 0) -> BeamResult:
-  """Beam search over a batch. ``static``/``dynamic`` have leading axis ``[B]`` (not tiled)."""
+  """Beam search over a batch (semantics in the module docstring).
+
+  Args:
+    step_fn, params: the decoder step and its parameters (:mod:`rnnlab.decoding.step_fn`).
+    static, dynamic: pytrees with leading axis ``[B]`` (not tiled; tiled ``K`` times here).
+    beam_size: ``K >= 1`` hypotheses kept per row.
+    bos_id, eos_id: first input token and end token (ids >= 0).
+    max_length: ``L >= 1``, the most tokens an output has (EOS included).
+    alpha: GNMT length-normalisation strength, ``>= 0``.
+    pad_id: written after EOS.
+
+  Returns:
+    :class:`BeamResult` with ``tokens [B, K, L]``, ``scores [B, K]``, ``lengths [B, K]``,
+    ``aux`` ``[B, K, L, ...]``.
+
+  Raises:
+    ValueError: on ``beam_size < 1``, ``alpha < 0``, ``max_length < 1``, negative ids, or a
+      vocabulary of one token.
+  """
   check_search_args(bos_id, eos_id, max_length)
   if not isinstance(beam_size, int) or beam_size < 1:
     raise ValueError(f"beam_size={beam_size!r}; allowed: an int >= 1")
@@ -129,17 +163,20 @@ def beam_search(step_fn: StepFn, params: Any, static: Any, dynamic: Any, *, beam
   alive = (empty_seqs, alive_logp, aux_init)
   finished = (empty_seqs, jnp.full((batch, k), NEG_INF, jnp.float32),
               jnp.zeros((batch, k), jnp.int32), aux_init)
-  _, alive, finished, _ = jax.lax.while_loop(
+  steps, alive, finished, _ = jax.lax.while_loop(
       cond, body, (jnp.int32(0), alive, finished, dynamic))
 
-  has_finished = finished[1][:, 0] > NEG_INF / 2  # [B]
-  alive_scores = alive[1] / length_penalty(jnp.int32(max_length), alpha)
-
-  def choose(f, a):
-    return jnp.where(has_finished.reshape((-1,) + (1,) * (f.ndim - 1)), f, a)
-
+  # A hypothesis still alive after ``max_length`` tokens ends there (truncated, as greedy
+  # search ends) and competes with the finished ones; after an early stop every row's
+  # kept finished hypotheses already beat whatever an alive one could reach.
+  truncated = (steps == max_length) & (alive[1] > NEG_INF / 2)  # [B, K]
+  alive_scores = jnp.where(
+      truncated, alive[1] / length_penalty(jnp.int32(max_length), alpha), NEG_INF)
+  all_scores = jnp.concatenate([finished[1], alive_scores], axis=1)  # [B, 2K]; ties: finished
+  scores, pick = jax.lax.top_k(all_scores, k)
+  both = lambda f, a: _gather_beams(jnp.concatenate([f, a], axis=1), pick)
   return BeamResult(
-      tokens=choose(finished[0], alive[0]),
-      scores=choose(finished[1], alive_scores),
-      lengths=choose(finished[2], jnp.full((batch, k), max_length, jnp.int32)),
-      aux=jax.tree.map(choose, finished[3], alive[2]))
+      tokens=both(finished[0], alive[0]),
+      scores=scores,
+      lengths=both(finished[2], jnp.full((batch, k), max_length, jnp.int32)),
+      aux=jax.tree.map(both, finished[3], alive[2]))

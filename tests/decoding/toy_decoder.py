@@ -51,12 +51,42 @@ def sequence_log_prob(params, static, dynamic, row: int, tokens) -> float:
 
 
 def exhaustive_best(params, static, dynamic, row: int, max_length: int, alpha: float):
-  """The best EOS-terminated sequence of at most ``max_length`` tokens under the GNMT score."""
-  best = (-np.inf, None)
-  for n in range(1, max_length + 1):
-    for body in itertools.product([t for t in range(VOCAB) if t != EOS], repeat=n - 1):
-      seq = list(body) + [EOS]
-      score = sequence_log_prob(params, static, dynamic, row, seq) / ((5.0 + n) / 6.0) ** alpha
-      if score > best[0]:
-        best = (score, seq)
-  return best
+  """``(score, output)`` of the best output (:func:`all_outputs`) under the GNMT score."""
+  outputs, scores = exhaustive_ranking(params, static, dynamic, row, max_length, alpha)
+  return scores[0], outputs[0]
+
+
+def all_outputs(max_length: int) -> list[list[int]]:
+  """Every output a search can return: EOS-ended within ``max_length`` tokens, or
+  ``max_length`` tokens with no EOS (truncated, as greedy search stops)."""
+  others = [t for t in range(VOCAB) if t != EOS]
+  ended = [list(body) + [EOS] for n in range(1, max_length + 1)
+           for body in itertools.product(others, repeat=n - 1)]
+  return ended + [list(body) for body in itertools.product(others, repeat=max_length)]
+
+
+def output_log_probs(params, static, dynamic, row: int, outputs) -> np.ndarray:
+  """log p of every sequence in ``outputs`` for batch row ``row``: one batched teacher-forced
+  pass of ``step_fn`` (float32 steps, float64 sums)."""
+  n, length = len(outputs), max(len(o) for o in outputs)
+  tokens = np.zeros((n, length), np.int32)
+  for i, o in enumerate(outputs):
+    tokens[i, :len(o)] = o
+  st = jax.tree.map(lambda x: np.repeat(x[row:row + 1], n, axis=0), static)
+  dyn = jax.tree.map(lambda x: np.repeat(x[row:row + 1], n, axis=0), dynamic)
+  prev, total = np.full((n,), BOS, np.int32), np.zeros(n)
+  for t in range(length):
+    log_probs, dyn, _ = _jitted_step(params, st, dyn, jnp.asarray(prev))
+    valid = np.array([t < len(o) for o in outputs])
+    total += np.where(valid, np.asarray(log_probs, np.float64)[np.arange(n), tokens[:, t]], 0.0)
+    prev = tokens[:, t]
+  return total
+
+
+def exhaustive_ranking(params, static, dynamic, row: int, max_length: int, alpha: float):
+  """Every output (:func:`all_outputs`) with its GNMT score, best first."""
+  outputs = all_outputs(max_length)
+  lengths = np.array([len(o) for o in outputs], np.float64)
+  scores = output_log_probs(params, static, dynamic, row, outputs) / ((5.0 + lengths) / 6.0) ** alpha
+  order = np.argsort(-scores, kind="stable")
+  return [outputs[i] for i in order], scores[order]
