@@ -11,8 +11,12 @@ last label (collapsed) and by each other label. A prefix is ranked by
 
     log(p_b + p_nb) + lm_weight * log P_lm(prefix) + insertion_bonus * len(prefix).
 
-With ``lm_weight = 0`` and an unbounded beam the scores are the exact CTC probabilities
-of the labellings (the tests check them against ``optax.ctc_loss``).
+With ``prune_log_prob=-inf`` and a beam at least as wide as the number of labellings
+(sum of ``(V-1)^n`` for ``n <= T``), the search is exhaustive: it returns every labelling
+with its exact score, ranked (with ``lm_weight = 0`` the scores are the exact CTC
+log-probabilities; the tests check them against brute force over all ``V^T`` frame paths
+and ``optax.ctc_loss``). A narrower beam is a heuristic: it can prune the prefix of the
+best-path (greedy) labelling and return a less probable one (a width-1 case is tested).
 
 Character LM for shallow fusion: any callable ``lm(prefix: tuple[int, ...]) -> [V]``
 returning log-probs of the next label id given the prefix (entry ``blank_id`` unused);
@@ -88,7 +92,8 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
       frames only.
     beam_width: prefixes kept after each frame.
     blank_id: the blank class.
-    lm: optional character LM (see module docstring); used when ``lm_weight != 0``.
+    lm: optional character LM (see module docstring); used when ``lm_weight != 0``
+      (a nonzero ``lm_weight`` without ``lm`` raises ValueError).
     lm_weight: shallow-fusion weight of the LM log-prob.
     insertion_bonus: added per emitted label (offsets the LM's length penalty).
     prune_log_prob: labels with a frame log-prob below this are not tried at that frame
@@ -100,8 +105,10 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
   log_probs = np.asarray(log_probs, np.float64)
   if log_probs.ndim != 2:
     raise ValueError(f"log_probs must be [T, V], got shape {log_probs.shape}.")
-  if beam_width < 1:
-    raise ValueError(f"beam_width must be >= 1, got {beam_width}.")
+  if not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
+    raise ValueError(f"beam_width must be an int >= 1, got {beam_width!r}.")
+  if lm is None and lm_weight != 0.0:
+    raise ValueError(f"lm_weight={lm_weight!r} needs an lm; allowed without one: 0.0")
   use_lm = lm is not None and lm_weight != 0.0
   lm_cache: dict[tuple[int, ...], np.ndarray] = {}
 

@@ -83,6 +83,53 @@ def test_beam_is_no_worse_than_greedy(seed):
   assert beam_lp >= greedy_lp - 1e-4
 
 
+def _lm_log_prob(lm, labelling):
+  return sum(lm(tuple(labelling[:i]))[c] for i, c in enumerate(labelling))
+
+
+# (seed, T, V, logit scale, a frame probability set to 0, lm_weight, insertion_bonus)
+_EXHAUSTIVE_CASES = [(0, 4, 3, 1.0, False, 0.0, 0.0), (1, 5, 3, 8.0, False, 0.0, 0.0),
+                     (2, 4, 4, 3.0, True, 0.0, 0.0), (3, 4, 4, 2.0, False, 0.7, 0.0),
+                     (4, 3, 4, 20.0, True, 0.5, 1.5), (5, 5, 3, 1.0, False, 0.0, -1.0)]
+
+
+@pytest.mark.parametrize("seed,t,v,scale,zero,lm_weight,bonus", _EXHAUSTIVE_CASES)
+def test_beam_as_wide_as_the_labelling_space_is_exhaustive_search(seed, t, v, scale, zero,
+                                                                  lm_weight, bonus):
+  # Exhaustive search: every labelling's probability summed over all V^T frame paths by
+  # brute force, plus the LM and insertion terms; the beam holds all sum_n (V-1)^n labellings.
+  rng = np.random.default_rng(seed)
+  log_probs = _log_softmax(rng.standard_normal((t, v)) * scale)
+  if zero:
+    log_probs[rng.integers(t), 1 + rng.integers(v - 1)] = -np.inf
+  lm = ctc.ngram_table_lm(_log_softmax(rng.standard_normal((v, v))))
+  exact = {labels: lp + lm_weight * _lm_log_prob(lm, labels) + bonus * len(labels)
+           for labels, lp in _exact_labelling_log_probs(log_probs).items() if lp > -np.inf}
+  width = sum((v - 1) ** n for n in range(t + 1))
+  hyps = ctc.prefix_beam_search(log_probs, beam_width=width, lm=lm, lm_weight=lm_weight,
+                                insertion_bonus=bonus, prune_log_prob=-np.inf)
+  assert sorted(tuple(labels) for labels, _ in hyps) == sorted(exact)
+  np.testing.assert_allclose([score for _, score in hyps],
+                             [exact[tuple(labels)] for labels, _ in hyps], rtol=1e-9, atol=1e-9)
+  scores = [score for _, score in hyps]
+  assert scores == sorted(scores, reverse=True)
+  assert tuple(hyps[0][0]) == max(exact, key=exact.get)
+
+
+def test_narrow_beam_can_return_a_less_probable_labelling_than_greedy():
+  # Width 1 keeps the prefix [1] after frame 2 and never recovers [1, 2, 1], the best path's
+  # labelling; width 2 finds it (the beam is a heuristic below the exhaustive width).
+  probs = np.array([[0.02, 0.73, 0.25], [0.27, 0.35, 0.38], [0.35, 0.48, 0.17],
+                    [0.18, 0.70, 0.12]])
+  log_probs = np.log(probs)
+  exact = _exact_labelling_log_probs(log_probs)
+  greedy = ctc.greedy_decode(log_probs[None])[0]
+  narrow = ctc.prefix_beam_search(log_probs, beam_width=1, prune_log_prob=-np.inf)[0][0]
+  assert greedy == [1, 2, 1] and narrow == [1]
+  assert exact[(1,)] < exact[(1, 2, 1)]
+  assert ctc.prefix_beam_search(log_probs, beam_width=2, prune_log_prob=-np.inf)[0][0] == greedy
+
+
 def test_beam_finds_labelling_that_greedy_misses():
   # Classic case: greedy picks blank at every frame, but "1" has more total mass.
   log_probs = np.log(np.array([[0.4, 0.35, 0.25], [0.4, 0.35, 0.25]]))
@@ -121,6 +168,10 @@ def test_beam_decode_batch_and_bad_input():
     ctc.prefix_beam_search(log_probs)
   with pytest.raises(ValueError, match="beam_width"):
     ctc.prefix_beam_search(log_probs[0], beam_width=0)
+  with pytest.raises(ValueError, match="beam_width"):
+    ctc.prefix_beam_search(log_probs[0], beam_width=2.5)
+  with pytest.raises(ValueError, match="lm_weight=0.5 needs an lm"):
+    ctc.prefix_beam_search(log_probs[0], lm_weight=0.5)
 
 
 def test_greedy_on_jax_arrays():
