@@ -8,12 +8,11 @@ from typing import Sequence
 
 import jiwer
 
+from rnnlab.metrics.corpus import check_sentences
+
 
 def _check(references: Sequence[str], hypotheses: Sequence[str]) -> None:
-  if isinstance(references, str) or isinstance(hypotheses, str):
-    raise ValueError("references and hypotheses must be sequences of strings, not a str.")
-  if len(references) != len(hypotheses):
-    raise ValueError(f"{len(references)} references but {len(hypotheses)} hypotheses.")
+  check_sentences(references, hypotheses)
   empty = [i for i, r in enumerate(references) if not r.strip()]
   if empty:
     raise ValueError(f"references {empty[:5]} are empty; CER/WER need non-empty references.")

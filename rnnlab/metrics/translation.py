@@ -14,16 +14,13 @@ from typing import Sequence
 import numpy as np
 import sacrebleu
 
+from rnnlab.metrics.corpus import check_sentences
+
 
 def _check(references: Sequence[str], hypotheses: Sequence[str]) -> None:
-  if len(references) != len(hypotheses):
-    raise ValueError(f"{len(references)} references but {len(hypotheses)} hypotheses")
-  if not references:
+  check_sentences(references, hypotheses)
+  if len(references) == 0:  # pylint: disable=g-explicit-length-test (numpy arrays too)
     raise ValueError("no sentences to score")
-  for name, texts in (("references", references), ("hypotheses", hypotheses)):
-    bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
-    if bad:
-      raise ValueError(f"{name} must be str; got {bad[0]}")
 
 
 def corpus_bleu(references: Sequence[str], hypotheses: Sequence[str],
