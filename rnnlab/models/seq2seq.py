@@ -151,7 +151,7 @@ class Seq2Seq(nn.Module):
     else:
       summary = cell.output(top)
     mask = jnp.arange(source.shape[1])[None, :] < source_length[:, None]
-    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory)
+    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory, mask)
             if self.uses_attention else memory[:, :, :0])
     static = {"memory": memory, "keys": keys, "mask": mask, "summary": summary}
     template = self.dec_cell.initial_state((source.shape[0],))

@@ -16,12 +16,26 @@ Scores (``s`` indexes source positions):
 The key-side products (``W_k k_s``, ``W_a k_s``) do not depend on the query, so a decoder
 computes them once per source sentence (``project_keys``) and reuses them at every step.
 Scores and softmax are computed in float32.
+
+Masked positions hold anything (padding ids embedded as NaN, ``inf``): keys, projected keys
+and values are *selected* to zero there (``jnp.where``) before any arithmetic, so they reach
+neither the outputs nor the gradients (multiplying by a zero weight would give
+``0 * nan = nan``).
 """
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
 KINDS = ("additive", "dot", "general")
+
+
+def select_valid(x: jax.Array, mask: jax.Array | None) -> jax.Array:
+  """``x [B, S, ...]`` with the positions where ``mask [B, S]`` is False set to 0 (selected,
+  so NaN or inf there never enter arithmetic). ``mask=None`` returns ``x``."""
+  if mask is None:
+    return x
+  mask = jnp.asarray(mask).astype(bool)
+  return jnp.where(mask.reshape(mask.shape + (1,) * (x.ndim - 2)), x, jnp.zeros((), x.dtype))
 
 
 def masked_softmax(scores: jax.Array, mask: jax.Array) -> jax.Array:
@@ -57,9 +71,12 @@ def init_additive(key: jax.Array, query_size: int, key_size: int, attention_size
           "v": glorot(k_v, (attention_size, 1), param_dtype)[:, 0]}
 
 
-def project_keys_additive(params: dict, keys: jax.Array) -> jax.Array:
-  """``W_k k_s + bias``: ``[B, S, K] -> [B, S, A]`` (query-independent, cache it)."""
-  return keys @ params["w_key"] + params["bias"][None, None, :]
+def project_keys_additive(params: dict, keys: jax.Array, mask: jax.Array | None = None
+                          ) -> jax.Array:
+  """``W_k k_s + bias``: ``[B, S, K] -> [B, S, A]`` (query-independent, cache it).
+
+  With ``mask [B, S]`` the masked keys are selected to zero first (gradient-safe)."""
+  return select_valid(keys, mask) @ params["w_key"] + params["bias"][None, None, :]
 
 
 def additive_scores(params: dict, query: jax.Array, projected_keys: jax.Array) -> jax.Array:
@@ -72,9 +89,8 @@ def additive_attention(params: dict, query: jax.Array, keys: jax.Array, values: 
                        mask: jax.Array, projected_keys: jax.Array | None = None):
   """Bahdanau attention. Returns ``(context [B, D], weights [B, S])``."""
   if projected_keys is None:
-    projected_keys = project_keys_additive(params, keys)
-  weights = masked_softmax(additive_scores(params, query, projected_keys), mask)
-  return weighted_sum(weights, values), weights
+    projected_keys = project_keys_additive(params, keys, mask)
+  return attend("additive", params, query, projected_keys, values, mask)
 
 
 # ---- multiplicative (Luong) -----------------------------------------------------------
@@ -89,8 +105,7 @@ def dot_scores(query: jax.Array, keys: jax.Array) -> jax.Array:
 
 def dot_attention(query: jax.Array, keys: jax.Array, values: jax.Array, mask: jax.Array):
   """Luong dot attention. Returns ``(context [B, D], weights [B, S])``."""
-  weights = masked_softmax(dot_scores(query, keys), mask)
-  return weighted_sum(weights, values), weights
+  return attend("dot", {}, query, keys, values, mask)
 
 
 def init_general(key: jax.Array, query_size: int, key_size: int, param_dtype=jnp.float32) -> dict:
@@ -101,18 +116,20 @@ def init_general(key: jax.Array, query_size: int, key_size: int, param_dtype=jnp
   return {"w": jax.nn.initializers.glorot_uniform()(key, (key_size, query_size), param_dtype)}
 
 
-def project_keys_general(params: dict, keys: jax.Array) -> jax.Array:
-  """``k_s W``: ``[B, S, K] -> [B, S, Q]`` (query-independent, cache it)."""
-  return keys @ params["w"]
+def project_keys_general(params: dict, keys: jax.Array, mask: jax.Array | None = None
+                         ) -> jax.Array:
+  """``k_s W``: ``[B, S, K] -> [B, S, Q]`` (query-independent, cache it).
+
+  With ``mask [B, S]`` the masked keys are selected to zero first (gradient-safe)."""
+  return select_valid(keys, mask) @ params["w"]
 
 
 def general_attention(params: dict, query: jax.Array, keys: jax.Array, values: jax.Array,
                       mask: jax.Array, projected_keys: jax.Array | None = None):
   """Luong general attention. Returns ``(context [B, D], weights [B, S])``."""
   if projected_keys is None:
-    projected_keys = project_keys_general(params, keys)
-  weights = masked_softmax(dot_scores(query, projected_keys), mask)
-  return weighted_sum(weights, values), weights
+    projected_keys = project_keys_general(params, keys, mask)
+  return attend("general", params, query, projected_keys, values, mask)
 
 
 # ---- one entry point for models that pick the kind from a config ------------------------
@@ -132,20 +149,28 @@ def init_attention(kind: str, key: jax.Array, query_size: int, key_size: int,
   raise ValueError(f"unknown attention kind {kind!r}; allowed: {KINDS}")
 
 
-def project_keys(kind: str, params: dict, keys: jax.Array) -> jax.Array:
-  """The cacheable, query-independent part of the score for ``kind``."""
+def project_keys(kind: str, params: dict, keys: jax.Array, mask: jax.Array | None = None
+                 ) -> jax.Array:
+  """The cacheable, query-independent part of the score for ``kind``.
+
+  ``keys [B, S, K]``; with ``mask [B, S]`` masked keys are selected to zero first, so the
+  keys' padding reaches no gradient (pass it whenever the padding may hold NaN or inf)."""
   if kind == "additive":
-    return project_keys_additive(params, keys)
+    return project_keys_additive(params, keys, mask)
   if kind == "general":
-    return project_keys_general(params, keys)
+    return project_keys_general(params, keys, mask)
   if kind == "dot":
-    return keys
+    return select_valid(keys, mask)
   raise ValueError(f"unknown attention kind {kind!r}; allowed: {KINDS}")
 
 
 def attend(kind: str, params: dict, query: jax.Array, projected_keys: jax.Array,
            values: jax.Array, mask: jax.Array):
-  """Attention of ``kind`` with keys already passed through :func:`project_keys`."""
+  """Attention of ``kind`` with keys already passed through :func:`project_keys`.
+
+  Masked positions of ``projected_keys`` and ``values`` are selected away before use.
+  """
+  projected_keys, values = select_valid(projected_keys, mask), select_valid(values, mask)
   if kind == "additive":
     scores = additive_scores(params, query, projected_keys)
   elif kind in ("dot", "general"):

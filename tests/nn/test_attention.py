@@ -109,3 +109,58 @@ def test_bad_arguments(key):
     attention.init_additive(key, Q, K, 0)
   with pytest.raises(ValueError, match="query size == key size"):
     attention.init_attention("dot", key, Q, K, A)
+
+
+# ---- masked positions hold NaN or inf (issue 18 item 2) ----------------------------------
+
+def _poisoned(kind, key, poison):
+  """Two real positions whose keys tie (weights 0.5, 0.5), a third masked one = ``poison``."""
+  values = np.array([[[1.0, 2.0], [3.0, 4.0], [poison, poison]]], np.float32)
+  keys = np.array([[[0.3, -0.2], [0.3, -0.2], [poison, poison]]], np.float32)
+  mask = np.array([[True, True, False]])
+  query = np.array([[0.5, 1.0]], np.float32)
+  params = attention.init_attention(kind, key, 2, 2, A)
+  return params, query, keys, values, mask
+
+
+def _attend_both_ways(kind, params, query, keys, values, mask):
+  """The one-call function of ``kind`` and ``attend`` over cached (projected) keys."""
+  one_call = {"additive": lambda: attention.additive_attention(params, query, keys, values, mask),
+              "dot": lambda: attention.dot_attention(query, keys, values, mask),
+              "general": lambda: attention.general_attention(params, query, keys, values, mask)}
+  cached = attention.attend(kind, params, query, attention.project_keys(kind, params, keys, mask),
+                            values, mask)
+  return one_call[kind](), cached
+
+
+@pytest.mark.parametrize("poison", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("kind", attention.KINDS)
+def test_masked_nan_or_inf_does_not_reach_the_context(kind, poison, key):
+  params, query, keys, values, mask = _poisoned(kind, key, poison)
+  for context, weights in _attend_both_ways(kind, params, query, keys, values, mask):
+    np.testing.assert_allclose(weights, [[0.5, 0.5, 0.0]], **FLOAT32_TOL)
+    np.testing.assert_allclose(context, [[2.0, 3.0]], **FLOAT32_TOL)
+
+
+@pytest.mark.parametrize("poison", [np.nan, np.inf])
+@pytest.mark.parametrize("kind", attention.KINDS)
+def test_masked_nan_or_inf_gives_the_clean_gradients(kind, poison, key):
+  # The gradient with poison in the masked row equals the gradient with zeros there, and is
+  # zero for the masked keys and values themselves.
+  params, query, keys, values, mask = _poisoned(kind, key, poison)
+  _, _, clean_keys, clean_values, _ = _poisoned(kind, key, 0.0)
+  rng = np.random.default_rng(0)
+  keys[0, 1] = rng.normal(size=2)  # untie the real keys: non-trivial weights
+  clean_keys[0, 1] = keys[0, 1]
+
+  def loss(params, query, keys, values, way):
+    (context, weights) = _attend_both_ways(kind, params, query, keys, values, mask)[way]
+    return jnp.sum(context * jnp.array([[1.0, -2.0]])) + jnp.sum(weights[:, 0])
+
+  for way in (0, 1):
+    got = jax.grad(loss, argnums=(0, 1, 2, 3))(params, query, keys, values, way)
+    want = jax.grad(loss, argnums=(0, 1, 2, 3))(params, query, clean_keys, clean_values, way)
+    for g, w in zip(jax.tree.leaves(got), jax.tree.leaves(want)):
+      assert np.all(np.isfinite(g))
+      np.testing.assert_allclose(g, w, **FLOAT32_TOL)
+    assert np.all(np.asarray(got[2])[0, 2] == 0.0) and np.all(np.asarray(got[3])[0, 2] == 0.0)
