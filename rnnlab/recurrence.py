@@ -85,6 +85,8 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
     params: the cell's parameters.
     xs: inputs ``[B, T, D]`` (``[T, B, D]`` if ``time_major``).
     lengths: optional int ``[B]`` valid lengths in ``[0, T]``; None means all T steps.
+      Inputs at padded steps are selected to zero first: whatever they hold (NaN, inf)
+      reaches neither outputs nor gradients.
     reverse: read each sequence backwards within its length; ``ys`` keep input order.
     initial_state: state pytree with leading ``[B]``; zeros if None.
     time_major: layout of ``xs`` and ``ys``.
@@ -104,6 +106,8 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
   num_steps, batch = _check_inputs(xs, time_major, lengths)
   state0 = cell.initial_state((batch,)) if initial_state is None else initial_state
   mask = None if lengths is None else length_mask(lengths, num_steps)
+  if mask is not None:  # padded inputs are selected away: NaN/inf there reach no gradient
+    xs = jnp.where((mask if time_major else mask.T)[..., None], xs, jnp.zeros((), xs.dtype))
   fused = None if impl == "scan" else kernels.find_fused(cell)
   if impl == "fused" and fused is None:
     raise ValueError(f"impl='fused' but no fused kernel supports {cell!r}")

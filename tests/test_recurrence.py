@@ -125,3 +125,38 @@ def test_time_major_layout(key):
   f2, y2 = recurrence.scan(cell, params, jnp.swapaxes(xs, 0, 1), lengths=lengths, reverse=True, time_major=True)
   np.testing.assert_allclose(y1, jnp.swapaxes(y2, 0, 1), **TOL)
   chex.assert_trees_all_close(f1, f2, **TOL)
+
+
+_POISON_CASES = [pytest.param(make_cell, *paths, marks=() if (make_cell, paths) == (
+    cells.LSTM, ("scan", False, False)) else pytest.mark.slow)
+                 for make_cell in (cells.LSTM, cells.GRU, cells.Elman)
+                 for paths in (("scan", False, False), ("fused", False, True),
+                               ("auto", True, False), ("scan", True, True))]
+
+
+@pytest.mark.parametrize("make_cell,impl,remat,reverse", _POISON_CASES)
+def test_padded_inputs_holding_nan_or_inf_reach_no_output_or_gradient(make_cell, impl, remat,
+                                                                     reverse, key):
+  # Issue 18 item 2: padded steps are selected away before the input projection, so the
+  # result and every gradient equal those with zeros in the padding.
+  cell = make_cell(3)
+  params = cell.init(key, 2)
+  lengths = jnp.array([4, 2, 0])
+  valid = (np.arange(4)[None, :] < np.asarray(lengths)[:, None])[..., None]
+  clean = np.where(valid, np.random.default_rng(0).normal(size=(3, 4, 2)), 0.0).astype(np.float32)
+  poison = np.array([np.nan, np.inf, -np.inf], np.float32)[np.arange(4) % 3][None, :, None]
+  poisoned = np.where(valid, clean, poison).astype(np.float32)
+
+  def loss(params, xs):
+    state, ys = recurrence.scan(cell, params, xs, lengths=lengths, impl=impl, remat=remat,
+                                reverse=reverse)
+    return jnp.sum(ys ** 2) + sum(jnp.sum(s) for s in jax.tree.leaves(state)), (state, ys)
+
+  value_and_grad = jax.jit(jax.value_and_grad(loss, argnums=(0, 1), has_aux=True))
+  (want, want_aux), want_grads = value_and_grad(params, clean)
+  (got, got_aux), got_grads = value_and_grad(params, poisoned)
+  np.testing.assert_allclose(got, want, **TOL)
+  for g, w in zip(jax.tree.leaves((got_aux, got_grads)), jax.tree.leaves((want_aux, want_grads))):
+    assert np.all(np.isfinite(g))
+    np.testing.assert_allclose(g, w, **TOL)
+  assert np.all(np.asarray(got_grads[1])[~np.broadcast_to(valid, poisoned.shape)] == 0.0)
