@@ -88,9 +88,17 @@ def ctc_loss(logits, logit_lengths, labels, label_lengths, blank_id: int = 0):
     labels: label ids ``[B, L]``, right-padded (padding ids are ignored).
     label_lengths: int ``[B]``.
     blank_id: the blank class.
+
+  Padded frames and labels are selected to 0 / ``blank_id`` before ``optax.ctc_loss`` (which
+  blends padded frames by multiplying with the padding), so whatever they hold (NaN, inf,
+  out-of-range ids) reaches neither the loss nor its gradient.
   """
-  logit_paddings = 1.0 - masking.frame_mask(logit_lengths, logits.shape[1]).astype(jnp.float32)
-  label_paddings = 1.0 - masking.frame_mask(label_lengths, labels.shape[1]).astype(jnp.float32)
+  frames = masking.frame_mask(logit_lengths, logits.shape[1])  # [B, T] bool
+  label_mask = masking.frame_mask(label_lengths, labels.shape[1])  # [B, L] bool
+  logits = jnp.where(frames[..., None], logits, jnp.zeros((), logits.dtype))
+  labels = jnp.where(label_mask, labels, blank_id)
+  logit_paddings = 1.0 - frames.astype(jnp.float32)
+  label_paddings = 1.0 - label_mask.astype(jnp.float32)
   return optax.ctc_loss(logits, logit_paddings, labels, label_paddings, blank_id=blank_id)
 
 

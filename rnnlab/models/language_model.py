@@ -60,12 +60,15 @@ def uniform_reinit(params: Any, scale: float, *, key: jax.Array) -> Any:
 
 
 def training_objective(nll: jax.Array, mask: jax.Array, reduction: str) -> jax.Array:
-  """The scalar minimized in training from per-token NLLs ``nll [B, T]`` (0 where masked).
+  """The scalar minimized in training from per-token NLLs ``nll [B, T]``.
 
   ``"mean"``: mean NLL per token (``sum(nll) / sum(mask)``). ``"sum_over_time"``: summed
   over the T steps, averaged over the B rows (``sum(nll) / B``), the scale of Zaremba et
   al.'s code and TensorFlow's PTB tutorial, for which their learning rate 1.0 was tuned.
+  Positions where ``mask`` is 0 are selected away (never counted, whatever ``nll`` holds);
+  compute ``nll`` with :func:`rnnlab.models.losses.token_nll` so that its gradient is safe too.
   """
+  nll = jnp.where(jnp.asarray(mask) != 0, nll, 0.0)
   if reduction == "mean":
     return jnp.sum(nll) / jnp.maximum(jnp.sum(mask), 1.0)
   if reduction == "sum_over_time":

@@ -43,7 +43,6 @@ import jax
 import jax.numpy as jnp
 import ml_collections
 import numpy as np
-import optax
 
 from rnnlab import baselines
 from rnnlab import cells
@@ -51,6 +50,7 @@ from rnnlab import data as data_lib
 from rnnlab import recurrence
 from rnnlab.data import vocabulary as vocabulary_lib
 from rnnlab.models import language_model
+from rnnlab.models import losses
 from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
@@ -159,8 +159,8 @@ def split_batches(config: ml_collections.ConfigDict, split: str, *, batch_size: 
 
 
 def _nll(logits: jax.Array, targets: jax.Array, mask: jax.Array) -> jax.Array:
-  """float32 [B, T]: -log p(target), zero where ``mask`` is 0."""
-  return optax.softmax_cross_entropy_with_integer_labels(logits, targets) * mask
+  """float32 [B, T]: -log p(target), zero where ``mask`` is 0 (selected, NaN-safe)."""
+  return losses.token_nll(logits, targets, mask) * mask
 
 
 @register_task

@@ -42,6 +42,7 @@ from rnnlab import cells
 from rnnlab import decoding
 from rnnlab.data import translation as data_lib
 from rnnlab.metrics import translation as metrics_lib
+from rnnlab.models import losses
 from rnnlab.models import seq2seq
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
@@ -204,10 +205,9 @@ def _token_losses(model, params, batch, *, key=None, train=False):
   rngs = {"dropout": key} if train else {}
   logits, _ = model.apply({"params": params}, batch["source"], batch["source_length"],
                           batch["target_input"], deterministic=not train, rngs=rngs)
-  log_probs = jax.nn.log_softmax(logits)
   target = jnp.asarray(batch["target_output"])
-  nll = -jnp.take_along_axis(log_probs, target[..., None], axis=-1)[..., 0]
   weights = jnp.asarray(batch["target_mask"]) * jnp.asarray(batch["weight"])[:, None]
+  nll = losses.token_nll(logits, target, weights)  # padding selected away (NaN-safe)
   correct = (jnp.argmax(logits, axis=-1) == target).astype(jnp.float32)
   return nll, correct, weights
 

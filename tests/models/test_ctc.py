@@ -81,6 +81,32 @@ def test_ctc_loss_matches_optax_on_unpadded_and_ignores_padding(key):
       jax.jit(ctc.ctc_loss)(perturbed, logit_lengths, labels, label_lengths), loss, **FLOAT32_TOL)
 
 
+def test_ctc_loss_ignores_nan_inf_and_bad_ids_in_padding_with_clean_gradients(key):
+  # Issue 18 item 2: padded frames hold NaN/inf, padded label slots out-of-range ids; the loss
+  # and its gradient equal those with zeros there (optax alone blends padded frames by
+  # multiplying with the padding, so NaN leaks).
+  logits = jax.random.normal(key, (3, 7, 5))
+  labels = jnp.array([[1, 2, 2, 0], [3, 4, 0, 0], [2, 0, 0, 0]])
+  label_lengths, logit_lengths = jnp.array([3, 2, 1]), jnp.array([7, 5, 3])
+  frames = (jnp.arange(7)[None, :] < logit_lengths[:, None])[..., None]
+  slots = jnp.arange(4)[None, :] < label_lengths[:, None]
+  clean = jnp.where(frames, logits, 0.0)
+  poison = jnp.array([jnp.nan, jnp.inf, -jnp.inf])[jnp.arange(7) % 3][None, :, None]
+  bad = jnp.where(frames, logits, poison)
+  bad_labels = jnp.where(slots, labels, jnp.array([99, -3, 5, 7])[None, :])
+
+  def total(logits, labels):
+    return jnp.sum(ctc.ctc_loss(logits, logit_lengths, labels, label_lengths))
+
+  value_and_grad = jax.jit(jax.value_and_grad(total))
+  value, grad = value_and_grad(bad, bad_labels)
+  want_value, want_grad = value_and_grad(clean, labels)
+  np.testing.assert_allclose(value, want_value, **FLOAT32_TOL)
+  assert np.all(np.isfinite(grad))
+  np.testing.assert_allclose(grad, want_grad, **FLOAT32_TOL)
+  assert np.all(np.asarray(grad)[~np.broadcast_to(frames, grad.shape)] == 0.0)
+
+
 @pytest.mark.slow
 def test_training_reduces_loss(key):
   """A few Adam steps on one batch: the CTC loss must fall (a gradient sanity check)."""

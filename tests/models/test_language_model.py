@@ -6,6 +6,7 @@ import pytest
 
 from rnnlab import cells
 from rnnlab.models import language_model as lm
+from rnnlab.models import losses
 
 V, B, T, H = 13, 4, 6, 8
 TOL = 1e-5  # float32 recomputation of the same maths in a different segmentation
@@ -109,3 +110,37 @@ def test_uniform_reinit_bounds_every_parameter():
   for leaf in jax.tree.leaves(fresh):
     assert float(jnp.max(jnp.abs(leaf))) <= 0.1
   assert jax.tree.structure(fresh) == jax.tree.structure(params)
+
+
+def test_training_objective_never_counts_masked_positions():
+  nll = jnp.array([[1.0, 2.0, jnp.nan], [3.0, jnp.inf, -jnp.inf]])
+  mask = jnp.array([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+  np.testing.assert_allclose(lm.training_objective(nll, mask, "mean"), 6.0 / 3.0)
+  np.testing.assert_allclose(lm.training_objective(nll, mask, "sum_over_time"), 6.0 / 2.0)
+
+
+@pytest.mark.parametrize("reduction", lm.LOSS_REDUCTIONS)
+def test_padding_ids_out_of_range_reach_no_loss_or_gradient(reduction):
+  # An id outside [0, V) embeds as NaN (jnp.take's fill); padded inputs and targets may hold
+  # anything: loss and gradients equal those with id 0 in the padding (issue 18 item 2).
+  model = _model("gru", layers=2)
+  lengths = jnp.array([T, 3, 1, 0])
+  mask = jnp.arange(T)[None, :] < lengths[:, None]
+  clean = jnp.where(mask, _tokens((B, T)), 0)
+  targets = jnp.where(mask, _tokens((B, T), seed=1), 0)
+  bad = jnp.where(mask, clean, V + 3)
+  bad_targets = jnp.where(mask, targets, -5)
+  params = model.init(jax.random.key(0), clean, lengths=lengths)["params"]
+
+  @jax.jit
+  def loss(params, tokens, targets):
+    _, logits = model.apply({"params": params}, tokens, lengths=lengths)
+    nll = losses.token_nll(logits, targets, mask)
+    return lm.training_objective(nll, mask.astype(jnp.float32), reduction)
+
+  value, grads = jax.value_and_grad(loss)(params, bad, bad_targets)
+  want_value, want_grads = jax.value_and_grad(loss)(params, clean, targets)
+  np.testing.assert_allclose(value, want_value, rtol=TOL, atol=TOL)
+  for g, w in zip(jax.tree.leaves(grads), jax.tree.leaves(want_grads)):
+    assert np.all(np.isfinite(g))
+    np.testing.assert_allclose(g, w, rtol=TOL, atol=TOL)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from rnnlab import decoding
+from rnnlab.models import losses
 from rnnlab.models import seq2seq
 from tests.conftest import FLOAT32_TOL
 
@@ -86,6 +87,33 @@ def test_gradients_are_finite_and_reach_every_parameter(key):
   for path, g in jax.tree_util.tree_leaves_with_path(grads):
     assert np.all(np.isfinite(g)), path
     assert np.any(g != 0), path
+
+
+@pytest.mark.parametrize("attention", ["additive", "general"])
+def test_padding_holding_bad_ids_reaches_no_loss_or_gradient(attention, key):
+  # Issue 18 item 2: source ids outside the vocabulary embed as NaN; past source_length they
+  # are selected away (recurrence, attention keys and values) and target padding is selected
+  # away in the loss: loss and gradients equal those with PAD (0) in the padding.
+  model = _model(attention)
+  params = _init(model, key)
+  src_mask = np.arange(SRC.shape[1])[None, :] < SRC_LEN[:, None]
+  bad_src = np.where(src_mask, SRC, 10**4).astype(np.int32)
+  tgt_out = np.array([[4, 5, 6, 2], [7, 2, 0, 0], [8, 9, 2, 0]], np.int32)
+  tgt_mask = tgt_out != 0
+  bad_out = np.where(tgt_mask, tgt_out, -1).astype(np.int32)
+
+  @jax.jit
+  def loss(p, src, out):
+    logits, _ = model.apply({"params": p}, src, SRC_LEN, TGT_IN)
+    return jnp.sum(losses.token_nll(logits, out, tgt_mask)) / jnp.sum(tgt_mask)
+
+  value, grads = jax.value_and_grad(loss)(params, bad_src, bad_out)
+  want_value, want_grads = jax.value_and_grad(loss)(params, SRC, tgt_out)
+  np.testing.assert_allclose(value, want_value, **FLOAT32_TOL)
+  for path, g in jax.tree_util.tree_leaves_with_path(grads):
+    assert np.all(np.isfinite(g)), path
+  for g, w in zip(jax.tree.leaves(grads), jax.tree.leaves(want_grads)):
+    np.testing.assert_allclose(g, w, **FLOAT32_TOL)
 
 
 def test_beam_search_over_the_model(key):
