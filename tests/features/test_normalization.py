@@ -1,4 +1,5 @@
 """Tests of per-utterance normalisation."""
+import jax
 import numpy as np
 
 from rnnlab.features import normalization
@@ -16,3 +17,24 @@ def test_zero_mean_unit_variance_on_valid_frames_zero_on_padding():
   np.testing.assert_allclose(
       out[1, :6], np.asarray(normalization.normalize_per_utterance(x[1:, :6], np.array([6])))[0],
       rtol=1e-5, atol=1e-5)
+
+
+def test_nan_or_inf_in_padded_frames_reaches_no_output_or_gradient():
+  # Issue 18 item 2: the statistics pool over valid frames only, by selection.
+  rng = np.random.default_rng(1)
+  lengths = np.array([10, 6, 0])
+  valid = (np.arange(10)[None, :] < lengths[:, None])[..., None]
+  clean = np.where(valid, rng.standard_normal((3, 10, 4)), 0.0).astype(np.float32)
+  poison = np.array([np.nan, np.inf, -np.inf], np.float32)[np.arange(10) % 3][None, :, None]
+  bad = np.where(valid, clean, poison).astype(np.float32)
+  weights = rng.standard_normal((3, 10, 4)).astype(np.float32)
+
+  def total(x):
+    return (normalization.normalize_per_utterance(x, lengths) * weights).sum()
+
+  np.testing.assert_allclose(normalization.normalize_per_utterance(bad, lengths),
+                             normalization.normalize_per_utterance(clean, lengths),
+                             rtol=1e-5, atol=1e-5)
+  grad, want = jax.grad(total)(bad), jax.grad(total)(clean)
+  assert np.all(np.isfinite(grad))
+  np.testing.assert_allclose(grad, want, rtol=1e-5, atol=1e-5)
