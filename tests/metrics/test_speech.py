@@ -54,3 +54,16 @@ def test_jax_edit_distances_match_oracle_and_jiwer():
   hyp_text = ["".join(letters[i] for i in hyps[b, :hyp_lengths[b]]) for b in range(40)]
   ref_text = ["".join(letters[i] for i in refs[b, :ref_lengths[b]]) for b in range(40)]
   assert distances.sum() / ref_lengths.sum() == pytest.approx(speech.cer(ref_text, hyp_text))
+
+
+def test_jax_edit_distances_ignore_whatever_the_padding_holds():
+  # Issue 18 item 2: padded ids (negative, huge, equal to real ids) never change a distance.
+  rng = np.random.default_rng(1)
+  hyps, refs = rng.integers(1, 4, (30, 6)), rng.integers(1, 4, (30, 5))
+  hyp_lengths, ref_lengths = rng.integers(0, 7, 30), rng.integers(0, 6, 30)
+  distances = jax.jit(speech.edit_distances)
+  want = np.asarray(distances(hyps, hyp_lengths, refs, ref_lengths))
+  for fill in (-1, 2**30, 2):
+    bad_hyps = np.where(np.arange(6)[None, :] < hyp_lengths[:, None], hyps, fill)
+    bad_refs = np.where(np.arange(5)[None, :] < ref_lengths[:, None], refs, fill)
+    np.testing.assert_array_equal(distances(bad_hyps, hyp_lengths, bad_refs, ref_lengths), want)
