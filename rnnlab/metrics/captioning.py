@@ -15,11 +15,12 @@ from typing import Sequence
 
 import sacrebleu
 
+from rnnlab.metrics.corpus import refuse_bare_str
+
 
 def _check(references: Sequence[Sequence[str]], hypotheses: Sequence[str]) -> None:
-  if isinstance(hypotheses, str) or isinstance(references, str):
-    raise ValueError("hypotheses and references must be lists (one entry per image), not a "
-                     "single str")
+  refuse_bare_str("hypotheses", hypotheses)
+  refuse_bare_str("references", references)
   if len(references) != len(hypotheses):
     raise ValueError(f"{len(references)} reference lists but {len(hypotheses)} hypotheses")
   if not hypotheses:

@@ -3,9 +3,18 @@
 A metric over a corpus takes two equal-length sequences of sentences (``list[str]``). A bare
 ``str`` is a sequence too (of characters), so without this check ``corpus_bleu("the cat",
 "the cat")`` would score characters as sentences; every corpus metric refuses it with the
-same message.
+same message (:func:`refuse_bare_str`; multi-reference metrics, whose references are lists
+of lists, call it directly).
 """
-from typing import Sequence
+from typing import Any, Sequence
+
+
+def refuse_bare_str(name: str, value: Any) -> None:
+  """Raises the shared ValueError if ``value`` (argument ``name``) is a ``str`` or ``bytes``."""
+  if isinstance(value, (str, bytes)):
+    raise ValueError(f"{name} must be a sequence with one entry per example (e.g. a list of "
+                     f"str), not a single str (not a str, whose characters would be scored as "
+                     f"examples); got {value[:40]!r}")
 
 
 def check_sentences(references: Sequence[str], hypotheses: Sequence[str]) -> None:
@@ -16,9 +25,7 @@ def check_sentences(references: Sequence[str], hypotheses: Sequence[str]) -> Non
       two lengths differ.
   """
   for name, texts in (("references", references), ("hypotheses", hypotheses)):
-    if isinstance(texts, (str, bytes)):
-      raise ValueError(f"{name} must be a sequence of sentences (e.g. a list of str), not a "
-                       f"str; got {texts[:40]!r}")
+    refuse_bare_str(name, texts)
     bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
     if bad:
       raise ValueError(f"{name} must be str sentences; got an item of type {bad[0]}")

@@ -122,7 +122,7 @@ class AttentionDecoder(nn.Module):
     """``(static, initial_carry)`` from the encoder's ``memory [B, S, M]``, ``mask [B, S]``
     and ``summary [B, M]``; ``initial_carry = (cell_state, feed [B, H])``."""
     memory = memory.astype(jnp.float32)
-    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory)
+    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory, mask)
             if self.uses_attention else memory[:, :, :0])
     static = {"memory": memory, "keys": keys, "mask": mask.astype(bool),
               "summary": summary.astype(jnp.float32)}

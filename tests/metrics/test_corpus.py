@@ -2,7 +2,7 @@
 import pytest
 
 from rnnlab import metrics
-from rnnlab.metrics import speech, translation
+from rnnlab.metrics import captioning, speech, translation
 
 SENTENCES = ["the cat sat", "on the mat"]
 
@@ -14,26 +14,36 @@ CORPUS_METRICS = {
     "wer": speech.wer,
     "error_counts": speech.error_counts,
 }
+# Multi-reference metrics: references are one list of captions per image.
+MULTI_REFERENCE_METRICS = {
+    "captioning.corpus_bleu_n": lambda r, h: captioning.corpus_bleu_n(r, h, 2),
+    "captioning.bleu_1_to_4": captioning.bleu_1_to_4,
+}
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS_METRICS))
+@pytest.mark.parametrize("name", sorted(CORPUS_METRICS) + sorted(MULTI_REFERENCE_METRICS))
 @pytest.mark.parametrize("bare", ["references", "hypotheses"])
 def test_bare_string_is_refused_with_the_shared_message(name, bare):
-  fn = CORPUS_METRICS[name]
-  refs = "the cat sat" if bare == "references" else SENTENCES[:1]
+  fn = CORPUS_METRICS.get(name) or MULTI_REFERENCE_METRICS[name]
+  wrap = (lambda s: [s]) if name in MULTI_REFERENCE_METRICS else (lambda s: s)
+  refs = "the cat sat" if bare == "references" else [wrap(SENTENCES[0])]
   hyps = "the cat sat" if bare == "hypotheses" else SENTENCES[:1]
   with pytest.raises(ValueError) as raised:
     fn(refs, hyps)
   with pytest.raises(ValueError) as shared:
-    metrics.check_sentences(refs, hyps)
+    metrics.refuse_bare_str(bare, "the cat sat")
   assert str(raised.value) == str(shared.value)
-  assert str(raised.value) == (f"{bare} must be a sequence of sentences (e.g. a list of str), "
-                               "not a str; got 'the cat sat'")
+  assert str(raised.value) == (
+      f"{bare} must be a sequence with one entry per example (e.g. a list of str), not a "
+      "single str (not a str, whose characters would be scored as examples); got 'the cat sat'")
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS_METRICS))
+@pytest.mark.parametrize("name", sorted(CORPUS_METRICS) + sorted(MULTI_REFERENCE_METRICS))
 def test_lists_of_sentences_are_scored(name):
-  assert CORPUS_METRICS[name](SENTENCES, SENTENCES) is not None
+  if name in MULTI_REFERENCE_METRICS:
+    assert MULTI_REFERENCE_METRICS[name]([[s] for s in SENTENCES], SENTENCES) is not None
+  else:
+    assert CORPUS_METRICS[name](SENTENCES, SENTENCES) is not None
 
 
 def test_check_sentences_other_faults():
