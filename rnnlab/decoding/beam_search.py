@@ -174,7 +174,10 @@ def beam_search(step_fn: StepFn, params: Any, static: Any, dynamic: Any, *, beam
       truncated, alive[1] / length_penalty(jnp.int32(max_length), alpha), NEG_INF)
   all_scores = jnp.concatenate([finished[1], alive_scores], axis=1)  # [B, 2K]; ties: finished
   scores, pick = jax.lax.top_k(all_scores, k)
-  both = lambda f, a: _gather_beams(jnp.concatenate([f, a], axis=1), pick)
+
+  def both(f, a):  # the picked K of finished then truncated hypotheses
+    return _gather_beams(jnp.concatenate([f, a], axis=1), pick)
+
   return BeamResult(
       tokens=both(finished[0], alive[0]),
       scores=scores,
