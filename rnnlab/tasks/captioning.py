@@ -19,7 +19,6 @@ import math
 import os
 
 from absl import logging
-import jax
 import jax.numpy as jnp
 import ml_collections
 import numpy as np
@@ -29,6 +28,7 @@ from rnnlab.data.captioning import batching, caption_sets, captions as captions_
 from rnnlab.data.translation import tokenizers
 from rnnlab.metrics import captioning as metrics_lib
 from rnnlab.models import captioner
+from rnnlab.models import losses
 from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import IndexedBatchIterator, Task
@@ -109,8 +109,7 @@ def _token_terms(model, params, batch, *, key=None, train=False):
                                 deterministic=not train,
                                 rngs={"dropout": key} if train else {})
   target, mask = jnp.asarray(batch["target_output"]), jnp.asarray(batch["target_mask"])
-  log_probs = jax.nn.log_softmax(logits)
-  nll = -jnp.take_along_axis(log_probs, target[..., None], axis=-1)[..., 0]
+  nll = losses.token_nll(logits, target, mask)  # padding selected away (NaN-safe)
   correct = (jnp.argmax(logits, -1) == target).astype(jnp.float32)
   return nll, correct, mask, weights
 
