@@ -5,7 +5,8 @@ a missing or extra top-level section, an unknown task, an unknown or missing key
 with the task's ``base_config``), a value of the wrong type, a value outside a closed set of
 choices (optimizer, schedule, clipping, cell, ...) and out-of-range numbers.
 """
-from typing import Any, Mapping, Sequence
+import difflib
+from typing import Any, Iterable, Mapping, Sequence
 
 import jax
 import ml_collections
@@ -37,6 +38,15 @@ def _get(config: ml_collections.ConfigDict, path: str) -> Any:
   return value
 
 
+def unknown_key_message(section: str, key: str, allowed: Iterable[str]) -> str:
+  """``unknown config key 'data.pathh'; allowed keys in 'data': [...]; nearest: 'path'``."""
+  allowed = sorted(allowed)
+  nearest = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
+  near = f"; nearest: {', '.join(repr(n) for n in nearest)}" if nearest else ""
+  return (f"unknown config key {section + '.' + key!r}; allowed keys in {section!r}: "
+          f"{allowed}{near}")
+
+
 def _check_keys(config: Any, reference: Any, prefix: str) -> None:
   """Same keys as ``reference`` (recursively) and compatible leaf types."""
   if isinstance(reference, (ml_collections.ConfigDict, dict)):
@@ -45,8 +55,7 @@ def _check_keys(config: Any, reference: Any, prefix: str) -> None:
     allowed = sorted(reference.keys())
     for key in config.keys():
       if key not in reference:
-        raise ValueError(f"unknown config key {prefix + '.' + key!r}; allowed keys in "
-                         f"{prefix!r}: {allowed}")
+        raise ValueError(unknown_key_message(prefix, key, allowed))
     for key in allowed:
       if key not in config:
         raise ValueError(f"missing config key {prefix + '.' + key!r} (default "
@@ -115,4 +124,11 @@ def validate_config(config: ml_collections.ConfigDict, *, num_devices: int | Non
     if value % num_devices:
       raise ValueError(f"config.{path}={value} must be divisible by the number of devices "
                        f"({num_devices}): the batch is split evenly over them")
+  best_metric = config.train.best_metric
+  if best_metric:
+    names = tuple(task.eval_metric_names(config))
+    if best_metric not in names:
+      raise ValueError(f"invalid value {best_metric!r} for config.train.best_metric; allowed: "
+                       f"the eval metrics of task {task_name!r} {names}, or '' (keep no best "
+                       "checkpoint)")
   task.validate_config(config)

@@ -104,6 +104,9 @@ class AddingTask(Task):
     mse = jnp.mean(jnp.square(predictions - batch["targets"]))
     return mse, ({"mse": mse}, carry)
 
+  def eval_metric_names(self, config):
+    return ("loss", "mse", "accuracy", "mse_over_baseline")
+
   def eval_step(self, model, params, batch, carry):
     errors = self._predict(model, params, batch) - batch["targets"]
     count = jnp.asarray(errors.shape[0], jnp.float32)

@@ -114,6 +114,9 @@ class CopyMemoryTask(Task):
     loss = jnp.mean(optax.softmax_cross_entropy_with_integer_labels(logits, batch["targets"]))
     return loss, ({}, carry)
 
+  def eval_metric_names(self, config):
+    return ("loss", "copy_accuracy")
+
   def eval_step(self, model, params, batch, carry):
     logits = self._logits(model, params, batch["inputs"])
     targets = batch["targets"]

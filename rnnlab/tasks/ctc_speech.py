@@ -371,6 +371,9 @@ class CTCSpeechTask(Task):
     chars = jnp.maximum(jnp.sum(jnp.asarray(batch["label_lengths"])), 1).astype(jnp.float32)
     return loss, ({"loss": loss, "loss_per_char": jnp.sum(losses) / chars}, carry)
 
+  def eval_metric_names(self, config):
+    return ("loss", "loss_per_char", "cer")
+
   def eval_step(self, model, params, batch, carry):
     logits, out_lengths, losses, weights = self._per_utterance(model, params, batch)
     hyps, hyp_lengths = ctc_decoding.greedy_decode_padded(logits, out_lengths, ALPHABET.blank_id)

@@ -298,6 +298,10 @@ class LanguageModelTask(Task):
     objective = language_model.training_objective(nll, batch["mask"], model.loss_reduction)
     return objective, ({"nll": per_token, "bits_per_token": per_token / _LN2}, new_carry)
 
+  def eval_metric_names(self, config):
+    char = ("bits_per_char",) if config.data.tokenizer == "char" else ()
+    return ("loss", "num_tokens", "perplexity", "bits_per_token") + char
+
   def eval_step(self, model, params, batch, carry):
     nll, new_carry = self._forward(model, params, batch, carry)
     tokens = jnp.sum(batch["mask"])

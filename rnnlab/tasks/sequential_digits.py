@@ -188,6 +188,9 @@ class SequentialDigitsTask(Task):
     accuracy = jnp.mean(jnp.argmax(logits, axis=-1) == batch["labels"])
     return loss, ({"accuracy": accuracy}, carry)
 
+  def eval_metric_names(self, config):
+    return ("loss", "accuracy")
+
   def eval_step(self, model, params, batch, carry):
     logits = self._logits(model, params, batch)
     weights = batch["weights"]

@@ -180,6 +180,14 @@ class Task(abc.ABC):
     a metric can be averaged per example, per token or per frame as the task needs.
     """
 
+  @abc.abstractmethod
+  def eval_metric_names(self, config: ml_collections.ConfigDict) -> tuple[str, ...]:
+    """The names of the metrics evaluation reports (after ``finalize_eval_metrics``).
+
+    Validation checks ``train.best_metric`` against them before anything runs, and the
+    loop checks that evaluation gives exactly these.
+    """
+
   def finalize_eval_metrics(self, metrics: Mapping[str, float]) -> dict[str, float]:
     """Derived metrics from the averaged eval metrics (e.g. perplexity = exp(loss))."""
     return dict(metrics)

@@ -47,8 +47,8 @@ from rnnlab.models import seq2seq
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 
-SOURCE_TOKENIZER_FILE = "source_tokenizer.json"
-TARGET_TOKENIZER_FILE = "target_tokenizer.json"
+SOURCE_TOKENIZER_FILE = data_lib.tokenizers.SOURCE_TOKENIZER_FILE
+TARGET_TOKENIZER_FILE = data_lib.tokenizers.TARGET_TOKENIZER_FILE
 TOKENIZERS = ("word", "subword")
 SPLITS = data_lib.sources.SPLITS
 
@@ -326,6 +326,9 @@ class TranslationTask(Task):
     tokens = jnp.maximum(jnp.sum(weights), 1.0)
     loss = jnp.sum(nll * weights) / tokens
     return loss, ({"token_accuracy": jnp.sum(correct * weights) / tokens}, carry)
+
+  def eval_metric_names(self, config):
+    return ("loss", "token_accuracy", "exact_match", "perplexity")
 
   def eval_step(self, model, params, batch, carry):
     nll, correct, weights = _token_losses(model, params, batch)

@@ -9,29 +9,17 @@ as ``<split>/<metric>`` scalars (written by tensorboardX, no TensorFlow needed).
 import json
 import math
 import os
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 import tensorboardX
 
-METRICS_FILE = "metrics.jsonl"
-TENSORBOARD_DIR = "tensorboard"
+from rnnlab.training import run_directory
+from rnnlab.training.run_directory import METRICS_FILE, TENSORBOARD_DIR, read_metrics
 
 
 def _json_value(value: Any) -> Any:
   value = float(value)
   return value if math.isfinite(value) else repr(value)  # JSON has no NaN/Inf
-
-
-def read_metrics(path: str) -> Iterator[dict[str, Any]]:
-  """Yields the records of a ``metrics.jsonl`` file, skipping a torn last line."""
-  if not os.path.exists(path):
-    return
-  with open(path) as f:
-    for line in f:
-      try:
-        yield json.loads(line)
-      except json.JSONDecodeError:
-        continue  # a line cut short by a killed process
 
 
 def truncate_after(path: str, step: int) -> None:
@@ -55,14 +43,14 @@ class MetricWriter:
   """
 
   def __init__(self, workdir: str, *, resume_step: int = 0, enabled: bool = True):
-    self.path = os.path.join(workdir, METRICS_FILE)
+    self.path = run_directory.metrics_path(workdir)
     self.enabled = enabled
     if not enabled:
       return
     truncate_after(self.path, resume_step)
     self._file = open(self.path, "a")
     self._tb = tensorboardX.SummaryWriter(
-        os.path.join(workdir, TENSORBOARD_DIR),
+        run_directory.tensorboard_dir(workdir),
         purge_step=resume_step + 1 if resume_step else None)
 
   def write(self, step: int, split: str, metrics: Mapping[str, Any]) -> None:
@@ -70,15 +58,29 @@ class MetricWriter:
       return
     record = {"step": int(step), "split": split}
     record.update({name: _json_value(value) for name, value in metrics.items()})
-    self._file.write(json.dumps(record) + "\n")
+    line = json.dumps(record) + "\n"
+    try:
+      self._file.write(line)
+    except OSError as error:
+      self._raise_if_disk_full(error, len(line))
+      raise
     for name, value in metrics.items():
       self._tb.add_scalar(f"{split}/{name}", float(value), global_step=int(step))
 
   def flush(self) -> None:
     if not self.enabled:
       return
-    self._file.flush()
+    try:
+      self._file.flush()
+    except OSError as error:
+      self._raise_if_disk_full(error, None)
+      raise
     self._tb.flush()
+
+  def _raise_if_disk_full(self, error: OSError, needed_bytes: int | None) -> None:
+    full = run_directory.disk_full_error(error, self.path, needed_bytes)
+    if full is not None:
+      raise full from error
 
   def close(self) -> None:
     if not self.enabled:

@@ -1,21 +1,26 @@
 """``train_and_evaluate(config, workdir)``: the one training loop every task runs through.
 
-Reading order: validate the config -> build task, model, optimizer, data -> restore the
-latest checkpoint if the workdir has one -> loop: next batch, jitted train step, (every
+Reading order: validate the config -> lock the run directory and compare the config with
+the one it was trained with (``run_directory.check_resume_compatible``) -> build task, model,
+optimizer, data -> restore the latest checkpoint if the workdir has one -> write
+``config.json`` -> loop: next batch, jitted train step, (every
 ``log_every``) metrics to the files and a progress line, (every ``eval_every``) eval,
 (every ``checkpoint_every``, at each new best eval and at the end) a checkpoint -> the
 task's final report.
 
 Robustness: SIGTERM makes the loop save a checkpoint at the current step and return; a
 non-finite loss raises :class:`NonFiniteLossError` naming the first bad step, before any
-checkpoint of the diverged parameters is written.
+checkpoint of the diverged parameters is written. A refused or failed start leaves the
+run directory as it was (a directory it had to create is removed again if still empty); a
+full disk ends in :class:`~rnnlab.training.run_directory.DiskFullError` naming the file, and
+the same command resumes once space is freed.
 """
 import json
 import math
 import os
 import signal
 import time
-from typing import Any
+from typing import Any, Sequence
 
 from absl import logging
 import jax
@@ -30,12 +35,14 @@ from rnnlab.training import log_filters
 from rnnlab.training import metric_writers
 from rnnlab.training import optimizers
 from rnnlab.training import progress as progress_lib
+from rnnlab.training import run_directory
+from rnnlab.training import run_lock
 from rnnlab.training import sharding
 from rnnlab.training import steps
 from rnnlab.training.train_state import TrainState
 
-CONFIG_FILE = "config.json"
-FINAL_METRICS_FILE = "final_metrics.json"  # written only when a run completes
+CONFIG_FILE = run_directory.CONFIG_FILE
+FINAL_METRICS_FILE = run_directory.FINAL_METRICS_FILE  # written only when a run completes
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -77,47 +84,62 @@ def _evaluate(task, config, eval_step, params, mesh, batch_size: int) -> dict[st
     raise ValueError(f"task {task.name!r} yielded no eval batches")
   totals = jax.device_get(totals)
   averages = {name: float(total) / float(count) for name, (total, count) in totals.items()}
-  return task.finalize_eval_metrics(averages)
+  metrics = task.finalize_eval_metrics(averages)
+  declared = task.eval_metric_names(config)
+  if set(metrics) != set(declared):
+    raise RuntimeError(f"task {task.name!r} declares the eval metrics {sorted(declared)} "
+                       f"(eval_metric_names) but its evaluation gave {sorted(metrics)}")
+  return metrics
 
 
-def _write_json(path: str, value: Any) -> None:
-  tmp = path + ".tmp"
-  with open(tmp, "w") as f:
-    json.dump(value, f, indent=2, sort_keys=True)
-  os.replace(tmp, path)
-
-
-def _best_eval(metrics_path: str, name: str, mode: str) -> float | None:
-  values = [r[name] for r in metric_writers.read_metrics(metrics_path)
-            if r["split"] == "eval" and isinstance(r.get(name), float)]
-  if not values:
-    return None
-  return min(values) if mode == "min" else max(values)
-
-
-def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[str, Any]:
+def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str, *,
+                       allow_config_change: Sequence[str] = ()) -> dict[str, Any]:
   """Trains ``config.task`` for ``config.train.num_steps`` steps, resuming from ``workdir``.
 
   Args:
     config: a full config (see ``rnnlab.training.base_config``); validated first.
     workdir: the run directory; holds ``config.json``, ``metrics.jsonl``, ``tensorboard/``,
       ``checkpoints/`` and, once finished, ``final_metrics.json``.
+    allow_config_change: dotted config keys (or whole sections) that may differ from the
+      run directory's ``config.json`` when resuming, besides ``run_directory.RESUMABLE_KEYS``.
 
   Returns:
     ``{"status": "completed" | "preempted", "step": int, "eval": {...}, "final": {...}}``.
 
   Raises:
-    ValueError: invalid config.
+    ValueError: invalid config; ``run_directory.RunDirectoryError`` (a ValueError): a workdir
+      that is a file or not writable, in use by another run (``RunLockedError``), trained
+      with another config or task, or holding checkpoints of another model.
     NonFiniteLossError: the loss became NaN/Inf (the last good checkpoint is kept).
+    run_directory.DiskFullError: no space left for a run file (resume once space is freed).
   """
   log_filters.quiet_library_info_logs()
   config_validation.validate_config(config)
+  allow_config_change = run_directory.parse_allowed_changes(allow_config_change)
+  run_directory.check_location(workdir)
+  primary = jax.process_index() == 0
+  created = primary and not os.path.exists(workdir)
+  lock = run_lock.RunLock(workdir).acquire() if primary else None
+  try:
+    return _train_and_evaluate(config, workdir, allow_config_change)
+  finally:
+    if lock is not None:
+      lock.release()
+      if created and not os.listdir(workdir):
+        os.rmdir(workdir)  # a start refused before anything was written leaves nothing
+
+
+def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str,
+                        allow_config_change: Sequence[str]) -> dict[str, Any]:
+  """The body of :func:`train_and_evaluate`, run while holding the workdir's lock."""
   task = registry.get_task(config.task)
   tc = config.train
-  os.makedirs(workdir, exist_ok=True)
   if jax.process_index() == 0:
+    changes = run_directory.check_resume_compatible(workdir, config, allow_config_change)
+    if changes:
+      logging.info("resuming %s with changed config: %s", workdir,
+                   "; ".join(f"{k}: {old!r} -> {new!r}" for k, old, new in changes))
     task.prepare_workdir(config, workdir)  # may refuse the workdir before anything is written
-    _write_json(os.path.join(workdir, CONFIG_FILE), config.to_dict())
 
   mesh = sharding.make_mesh()
   model = task.build_model(config)
@@ -143,17 +165,24 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
   state = jax.jit(init_state, out_shardings=sharding.replicated(mesh))(example_batch, init_key)
 
   ckpt = checkpoints.Checkpointer(
-      os.path.join(workdir, "checkpoints"), keep=tc.keep_checkpoints,
+      run_directory.checkpoints_dir(workdir), keep=tc.keep_checkpoints,
       best_metric=tc.best_metric, best_mode=tc.best_mode)
-  restored = ckpt.restore_latest(state)
+  try:
+    restored = ckpt.restore_latest(state)  # refuses checkpoints of another model
+  except BaseException:
+    ckpt.close()
+    raise
   if restored is not None:
     state, data_state = restored
     train_iter.set_state(data_state)
     logging.info("resumed from step %d in %s", int(state.step), ckpt.directory)
+  if jax.process_index() == 0:  # the run is known to be compatible: record its config
+    run_directory.write_config(workdir, config)
   start_step = int(jax.device_get(state.step))
   writer = metric_writers.MetricWriter(workdir, resume_step=start_step,
                                        enabled=jax.process_index() == 0)
-  best = _best_eval(writer.path, tc.best_metric, tc.best_mode) if tc.best_metric else None
+  best = (run_directory.best_value(workdir, tc.best_metric, tc.best_mode)
+          if tc.best_metric else None)
 
   train_step = jax.jit(steps.make_train_step(task, model, tx, schedule, tc.grad_norm_groups),
                        donate_argnums=0)
@@ -246,7 +275,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
         status = "preempted"
         break
   ckpt.wait_until_finished()
-  final_path = os.path.join(workdir, FINAL_METRICS_FILE)
+  final_path = run_directory.final_metrics_path(workdir)
   if status == "completed" and start_step == tc.num_steps and os.path.exists(final_path):
     logging.info("%s has already finished (%s)", workdir, final_path)
     writer.close()
@@ -264,7 +293,7 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str) -> dict[
       writer.write(step, "final", final)
     result["final"] = final
     if jax.process_index() == 0:
-      _write_json(final_path, result)
+      run_directory.write_json(final_path, result)
   writer.close()
   ckpt.close()
   return result

@@ -84,6 +84,9 @@ class ToyCarryTask(tasks.Task):
     loss = jnp.mean(jnp.square(out - batch["targets"] - noise))
     return loss, ({"carry_norm": jnp.linalg.norm(h)}, jax.lax.stop_gradient(h))
 
+  def eval_metric_names(self, config):
+    return ("loss", "root_mse")
+
   def eval_step(self, model, params, batch, carry):
     h, out = model.apply({"params": params}, batch["inputs"], carry)
     err = jnp.square(out - batch["targets"])

@@ -17,6 +17,9 @@ import os
 import re
 from typing import Iterable, Sequence
 
+# The tokenizer files of a translation run directory (``rnnlab.training.run_directory``).
+SOURCE_TOKENIZER_FILE = "source_tokenizer.json"
+TARGET_TOKENIZER_FILE = "target_tokenizer.json"
 PAD_ID, BOS_ID, EOS_ID, UNK_ID = 0, 1, 2, 3
 SPECIAL_TOKENS = ("<pad>", "<s>", "</s>", "<unk>")
 SPACE = "\u2581"
