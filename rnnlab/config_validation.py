@@ -43,7 +43,8 @@ def unknown_key_message(section: str, key: str, allowed: Iterable[str]) -> str:
   allowed = sorted(allowed)
   nearest = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
   near = f"; nearest: {', '.join(repr(n) for n in nearest)}" if nearest else ""
-  return (f"unknown config key {section + '.' + key!r}; allowed keys in {section!r}: "
+  full = f"{section}.{key}" if section else key
+  return (f"unknown config key {full!r}; allowed keys in {section or 'the config'!r}: "
           f"{allowed}{near}")
 
 

@@ -14,7 +14,6 @@ r"""``make demo``: train the default character LSTM on the embedded corpus, repo
    ``rnnlab.analysis.results.load(workdir)`` reads.
 """
 import os
-import sys
 import time
 
 from absl import app
@@ -22,6 +21,7 @@ from absl import flags
 from ml_collections import config_flags
 
 import rnnlab
+from rnnlab import cli
 from rnnlab import sample as sample_lib
 from rnnlab import training
 from rnnlab.analysis import results
@@ -37,6 +37,9 @@ _WORKDIR = flags.DEFINE_string("workdir", "runs/demo", "Run directory.")
 _PROMPT = flags.DEFINE_string("prompt", "The ", "Prompt of the printed sample.")
 _LENGTH = flags.DEFINE_integer("sample_length", 300, "Characters to sample.")
 _TEMPERATURE = flags.DEFINE_float("temperature", 0.8, "Sampling temperature.")
+_ALLOW_CONFIG_CHANGE = flags.DEFINE_list(
+    "allow_config_change", [], "Config keys that may differ from the run's config.json on "
+    "resume (as rnnlab.main).")
 
 
 def plot_learning_curve(workdir: str, final: dict, path: str) -> str:
@@ -88,19 +91,17 @@ def main(argv):
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
   config, workdir = _CONFIG.value, _WORKDIR.value
   if config.task != "language_model":
-    sys.exit(f"rnnlab.demo: the config's task is {config.task!r}; the demo trains a "
-             "'language_model'")
+    raise ValueError(f"the config's task is {config.task!r}; the demo trains a "
+                     "'language_model'")
   m = config.model
   print(f"rnnlab demo: {m.num_layers}x{m.hidden_size} {m.cell.upper()} character LM on "
         f"{config.data.dataset!r}, {config.train.num_steps} steps of {config.train.batch_size}"
         f" x {config.data.seq_len} characters -> {workdir}", flush=True)
   start = time.perf_counter()
-  try:
-    result = training.train_and_evaluate(config, workdir)
-  except (ValueError, training.NonFiniteLossError) as error:
-    sys.exit(f"rnnlab.demo: {error}")
+  result = training.train_and_evaluate(config, workdir,
+                                       allow_config_change=_ALLOW_CONFIG_CHANGE.value)
   if result["status"] != "completed":
-    sys.exit(f"rnnlab.demo: training stopped at step {result['step']} ({result['status']}); "
+    cli.fail("rnnlab.demo", f"training stopped at step {result['step']} ({result['status']}); "
              "run the same command again to resume")
   minutes = (time.perf_counter() - start) / 60
   final = result["final"]
@@ -124,4 +125,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-  app.run(main)
+  cli.run(main, program="rnnlab.demo", config_flag="config")

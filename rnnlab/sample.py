@@ -3,34 +3,35 @@ r"""Generate text from a trained language model's run dir.
     python -m rnnlab.sample --workdir=runs/demo --prompt="The " --temperature=0.8 \
         --length=300 [--checkpoint=latest|best] [--seed=0]
 
-Reads ``config.json``, ``vocab.json`` and a checkpoint (the latest, or the best by the
-run's ``train.best_metric`` among the kept ones) from the run dir; nothing in it is
-written. The prompt is run through the model, then ``length`` tokens are drawn one at a
+Reads ``config.json``, ``vocab.json`` and a checkpoint (the latest, the best by the
+run's ``train.best_metric`` among the kept ones, or ``--checkpoint=<step>``) from the run
+dir through ``rnnlab.training.run_directory``; nothing in it is written. A checkpoint that
+cannot be read is named with the other kept steps (never replaced silently). Only the
+generated text goes to stdout; the run and step are logged on stderr. The prompt is run through the model, then ``length`` tokens are drawn one at a
 time from ``softmax(logits / temperature)`` (``temperature=0``: the most likely token).
 A prompt with characters (or words) the vocabulary lacks, a run dir of another task, or a
 checkpoint whose vocabulary size differs from ``vocab.json`` is a ValueError.
 """
 import dataclasses
 import functools
-import json
 import math
-import os
-import sys
 from typing import Any
 
 from absl import app
 from absl import flags
+from absl import logging
 import jax
 import jax.numpy as jnp
 import ml_collections
 import numpy as np
-import orbax.checkpoint as ocp
 
+from rnnlab import cli
 from rnnlab import data as data_lib
 from rnnlab.models import language_model
 from rnnlab.tasks import language_model as lm_task
+from rnnlab.training import run_directory
 
-CHECKPOINT_CHOICES = ("latest", "best")
+CHECKPOINT_CHOICES = run_directory.CHECKPOINT_CHOICES
 
 FLAGS = flags.FLAGS
 
@@ -41,8 +42,8 @@ def define_flags() -> None:
   flags.DEFINE_string("prompt", "The ", "Text to start from (may be empty).")
   flags.DEFINE_float("temperature", 0.8, "Softmax temperature (0 = greedy).")
   flags.DEFINE_integer("length", 300, "Tokens to generate.")
-  flags.DEFINE_enum("checkpoint", "latest", list(CHECKPOINT_CHOICES),
-                    "Which checkpoint to load.")
+  flags.DEFINE_string("checkpoint", "latest",
+                      "Which checkpoint to load: latest, best or a step number.")
   flags.DEFINE_integer("seed", 0, "Sampling seed.")
 
 
@@ -56,79 +57,24 @@ class LoadedRun:
   step: int
 
 
-def _read_json(path: str) -> Any:
-  if not os.path.isfile(path):
-    raise ValueError(f"{path!r} does not exist: not an rnnlab run dir")
-  with open(path) as f:
-    return json.load(f)
-
-
-def _eval_values(workdir: str, metric: str) -> dict[int, float]:
-  values = {}
-  path = os.path.join(workdir, "metrics.jsonl")
-  if os.path.exists(path):
-    with open(path) as f:
-      for line in f:
-        try:
-          record = json.loads(line)
-        except json.JSONDecodeError:
-          continue
-        if record.get("split") == "eval" and isinstance(record.get(metric), float):
-          values[int(record["step"])] = record[metric]
-  return values
-
-
 def choose_step(workdir: str, config: ml_collections.ConfigDict, which: str) -> int:
-  """The checkpoint step to load: the newest, or the best kept one by eval metric."""
-  if which not in CHECKPOINT_CHOICES:
-    raise ValueError(f"checkpoint={which!r}; allowed: {CHECKPOINT_CHOICES}")
-  directory = os.path.join(workdir, "checkpoints")
-  steps = sorted(int(name) for name in os.listdir(directory) if name.isdigit()) if (
-      os.path.isdir(directory)) else []
-  if not steps:
-    raise ValueError(f"no checkpoints in {directory!r}; train first (python -m rnnlab.main)")
-  if which == "latest":
-    return steps[-1]
-  metric, mode = config.train.best_metric, config.train.best_mode
-  values = _eval_values(workdir, metric) if metric else {}
-  ranked = [s for s in steps if s in values]
-  if not ranked:
-    raise ValueError(f"no kept checkpoint of {workdir!r} has an eval {metric!r} value; use "
-                     "--checkpoint=latest")
-  pick = min if mode == "min" else max
-  return pick(ranked, key=lambda s: values[s])
-
-
-def _restore_params(path: str) -> Any:
-  """The ``params`` of a saved TrainState, on this process's first device."""
-  checkpointer = ocp.StandardCheckpointer()
-  path = os.path.abspath(path)  # orbax refuses relative paths (and then reports no metadata)
-  metadata = checkpointer.metadata(path).item_metadata
-  if metadata is None:
-    raise ValueError(f"checkpoint {path!r} has no readable item metadata (damaged or "
-                     "incomplete); use another one (--checkpoint=latest|best) or retrain")
-  tree = metadata.tree
-  device = jax.sharding.SingleDeviceSharding(jax.devices()[0])
-  abstract = jax.tree.map(lambda x: jax.ShapeDtypeStruct(x.shape, x.dtype, sharding=device),
-                          tree)
-  return checkpointer.restore(path, abstract)["params"]
+  """The checkpoint step to load: the newest, the best kept one by eval metric, or a step."""
+  return run_directory.candidate_steps(workdir, config, which)[0]
 
 
 def load_run(workdir: str, checkpoint: str = "latest") -> LoadedRun:
   """Config, tokenizer, model and parameters of a language-model run dir."""
-  config = ml_collections.ConfigDict(_read_json(os.path.join(workdir, "config.json")))
-  if config.get("task") != lm_task.LanguageModelTask.name:
-    raise ValueError(f"{workdir!r} is a {config.get('task')!r} run; sampling needs a "
-                     f"{lm_task.LanguageModelTask.name!r} run")
+  config = run_directory.read_config(workdir, task=lm_task.LanguageModelTask.name,
+                                     program="sampling")
   tokenizer = data_lib.load_tokenizer(workdir)
-  step = choose_step(workdir, config, checkpoint)
-  path = os.path.join(workdir, "checkpoints", str(step), "state")
-  params = _restore_params(path)
+  restored = run_directory.restore_params(workdir, config, checkpoint)
+  params = restored.params
   data_lib.check_vocabulary_matches(
       tokenizer.vocabulary, vocab_size=int(params["embed"]["embedding"].shape[0]),
-      source=f"checkpoint {path}")
+      source=f"checkpoint {restored.path}")
   model = lm_task.build_model(config, tokenizer.vocab_size)
-  return LoadedRun(config=config, tokenizer=tokenizer, model=model, params=params, step=step)
+  return LoadedRun(config=config, tokenizer=tokenizer, model=model, params=params,
+                   step=restored.step)
 
 
 @functools.partial(jax.jit, static_argnames=("model", "length", "greedy"))
@@ -175,17 +121,15 @@ def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
   if not FLAGS.workdir:
-    sys.exit("rnnlab.sample: --workdir is required")
-  try:
-    run = load_run(FLAGS.workdir, FLAGS.checkpoint)
-    text = generate(run, FLAGS.prompt, length=FLAGS.length, temperature=FLAGS.temperature,
-                    seed=FLAGS.seed)
-  except ValueError as error:
-    sys.exit(f"rnnlab.sample: {error}")
-  print(f"[{FLAGS.workdir}, checkpoint step {run.step}, temperature {FLAGS.temperature}]")
-  print(FLAGS.prompt + text)
+    raise ValueError("--workdir is required")
+  run = load_run(FLAGS.workdir, FLAGS.checkpoint)
+  text = generate(run, FLAGS.prompt, length=FLAGS.length, temperature=FLAGS.temperature,
+                  seed=FLAGS.seed)
+  logging.info("%s, checkpoint step %d, temperature %s", FLAGS.workdir, run.step,
+               FLAGS.temperature)
+  print(FLAGS.prompt + text)  # stdout holds only the answer
 
 
 if __name__ == "__main__":
   define_flags()
-  app.run(main)
+  cli.run(main, program="rnnlab.sample")

@@ -37,8 +37,9 @@ import numpy as np
 
 import rnnlab
 from rnnlab import sweep_devices
+from rnnlab import cli
+from rnnlab.training import run_directory
 
-FINAL_METRICS_FILE = "final_metrics.json"  # same name as training.FINAL_METRICS_FILE
 STATUS_FILE = "sweep_status.json"
 TRIAL_FILE = "trial.json"
 LOG_FILE = "log.txt"
@@ -141,10 +142,6 @@ def trial_command(sweep: Sweep, overrides: Mapping[str, Any], workdir: str) -> l
           + [f"--config.{key}={_flag_value(value)}" for key, value in merged.items()])
 
 
-def is_finished(workdir: str) -> bool:
-  return os.path.exists(os.path.join(workdir, FINAL_METRICS_FILE))
-
-
 def run_trial(sweep: Sweep, overrides: Mapping[str, Any], workdir: str,
               environment: Mapping[str, str] | None = None) -> dict[str, Any]:
   """Runs one trial to the end (or skips it if finished); returns its status record.
@@ -153,7 +150,7 @@ def run_trial(sweep: Sweep, overrides: Mapping[str, Any], workdir: str,
   from ``sweep_devices.DevicePool.lease``); recorded in the status record.
   """
   record = {"name": os.path.basename(workdir), "overrides": dict(overrides)}
-  if is_finished(workdir):
+  if run_directory.is_finished(workdir):
     return dict(record, status="skipped")
   os.makedirs(workdir, exist_ok=True)
   with open(os.path.join(workdir, TRIAL_FILE), "w") as f:
@@ -168,7 +165,7 @@ def run_trial(sweep: Sweep, overrides: Mapping[str, Any], workdir: str,
   with open(os.path.join(workdir, LOG_FILE), "a") as log:
     returncode = subprocess.call(trial_command(sweep, overrides, workdir), stdout=log,
                                  stderr=subprocess.STDOUT, env=env)
-  if returncode == 0 and is_finished(workdir):
+  if returncode == 0 and run_directory.is_finished(workdir):
     status = "finished"
   elif returncode == 0:
     status = "preempted"  # stopped by SIGTERM after saving; a re-run resumes it
@@ -229,7 +226,7 @@ def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1, devices_per_tria
     name = trial_name(overrides)
     trial_dir = os.path.join(workdir, name)
     with device_pool.lease() as environment:
-      if not is_finished(trial_dir):
+      if not run_directory.is_finished(trial_dir):
         logging.info("trial %d/%d started: %s (log: %s)%s", index + 1, num_trials, name,
                      os.path.join(trial_dir, LOG_FILE),
                      f" with {environment}" if environment else "")
@@ -266,7 +263,7 @@ def main(argv):
   logging.info("sweep %s: %s", sweep_flags.workdir, counts)
   failed = [r["name"] for r in records if r["status"] == "failed"]
   if failed:
-    sys.exit(f"rnnlab.sweep: {len(failed)} trial(s) failed (see log.txt in each): {failed}")
+    cli.fail("rnnlab.sweep", f"{len(failed)} trial(s) failed (see log.txt in each): {failed}")
 
 
 def _define_flags() -> None:
@@ -287,4 +284,4 @@ def _define_flags() -> None:
 
 if __name__ == "__main__":
   _define_flags()
-  app.run(main)
+  cli.run(main, program="rnnlab.sweep")

@@ -28,6 +28,7 @@ from absl import logging
 
 from rnnlab import sweep as sweep_lib
 from rnnlab import sweep_devices
+from rnnlab.training import run_directory
 
 RAY_RESOURCE = {"gpu": "gpu", "tpu": "TPU"}
 
@@ -100,7 +101,7 @@ def run_sweep_on_ray(sweep: sweep_lib.Sweep, workdir: str, *, cpus_per_trial: fl
     os.chdir(config_dir)
     record = sweep_lib.run_trial(sweep, overrides, trial_dir, environment)
     metrics = {"status": record["status"], "trial": record["name"]}
-    final_path = os.path.join(trial_dir, sweep_lib.FINAL_METRICS_FILE)
+    final_path = run_directory.final_metrics_path(trial_dir)
     if os.path.exists(final_path):
       with open(final_path) as f:
         metrics.update({f"eval_{k}": v for k, v in json.load(f)["eval"].items()})

@@ -4,7 +4,8 @@
   python -m rnnlab.transcribe --workdir=runs/speech_bilstm --split=test \\
       --lm=kneser_ney --lm_weight=0.5
 
-Reads the run's ``config.json`` and its latest checkpoint. Files are read as mono PCM
+Reads the run's ``config.json`` and its latest checkpoint (``rnnlab.training.run_directory``);
+only the transcripts go to stdout, logs and errors to stderr. Files are read as mono PCM
 WAV (another sample rate is resampled to the model's 16 kHz; stereo, empty or corrupt
 files are rejected with a message); each prints ``path<TAB>transcript``.
 ``--decoder``: ``greedy`` (best path), ``beam`` (prefix beam search, default) or
@@ -14,8 +15,6 @@ decodes a whole split of the run's dataset with every method and prints CER/WER 
 and ``--insertion_bonus`` flags override the run's ``model.decoding`` settings.
 """
 import json
-import os
-import sys
 from typing import Any
 
 from absl import app
@@ -23,12 +22,12 @@ from absl import flags
 import jax
 import ml_collections
 import numpy as np
-import orbax.checkpoint as ocp
 
+from rnnlab import cli
 from rnnlab.data.speech import wav_io
 from rnnlab.tasks import ctc_speech
 from rnnlab.tasks import registry
-from rnnlab.training import train_loop
+from rnnlab.training import run_directory
 
 def _define_flags():
   """Defined only when run as a program, so several CLIs can be imported together."""
@@ -45,25 +44,13 @@ def _define_flags():
   flags.mark_flag_as_required("workdir")
 
 
-def load_trained(workdir: str) -> tuple[ml_collections.ConfigDict, Any, Any]:
-  """``(config, model, params)`` of the latest checkpoint of a ctc_speech run."""
-  config_path = os.path.join(workdir, train_loop.CONFIG_FILE)
-  if not os.path.isfile(config_path):
-    raise ValueError(f"{workdir}: no {train_loop.CONFIG_FILE}; is it an rnnlab run directory?")
-  with open(config_path) as f:
-    config = ml_collections.ConfigDict(json.load(f))
-  if config.task != ctc_speech.CTCSpeechTask.name:
-    raise ValueError(f"{workdir} is a {config.task!r} run; transcribe needs a "
-                     f"{ctc_speech.CTCSpeechTask.name!r} run.")
+def load_trained(workdir: str, checkpoint: str = "latest"
+                 ) -> tuple[ml_collections.ConfigDict, Any, Any]:
+  """``(config, model, params)`` of a ctc_speech run (its latest checkpoint by default)."""
+  config = run_directory.read_config(workdir, task=ctc_speech.CTCSpeechTask.name,
+                                     program="transcribe")
   model = registry.get_task(config.task).build_model(config)
-  directory = os.path.abspath(os.path.join(workdir, "checkpoints"))
-  manager = ocp.CheckpointManager(directory) if os.path.isdir(directory) else None
-  step = manager.latest_step() if manager is not None else None
-  if step is None:
-    raise ValueError(f"{workdir}: no checkpoint under {directory}; train the model first.")
-  restored = manager.restore(step, args=ocp.args.Composite(state=ocp.args.StandardRestore()))
-  manager.close()
-  return config, model, restored.state["params"]
+  return config, model, run_directory.restore_params(workdir, config, checkpoint).params
 
 
 def audio_batch(path: str, bucket_samples: int) -> dict[str, np.ndarray]:
@@ -114,17 +101,14 @@ def main(argv):
   if bool(paths) == bool(flags.FLAGS.split):
     raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "
                          "rnnlab.transcribe --workdir=DIR file.wav")
-  try:
-    if flags.FLAGS.split:
-      print(json.dumps(score_split(flags.FLAGS.split, flags.FLAGS.workdir, **overrides), indent=2))
-      return
-    texts = transcribe(paths, flags.FLAGS.workdir, flags.FLAGS.decoder, **overrides)
-  except ValueError as error:
-    sys.exit(f"rnnlab.transcribe: {error}")
+  if flags.FLAGS.split:
+    print(json.dumps(score_split(flags.FLAGS.split, flags.FLAGS.workdir, **overrides), indent=2))
+    return
+  texts = transcribe(paths, flags.FLAGS.workdir, flags.FLAGS.decoder, **overrides)
   for path, text in zip(paths, texts):
     print(f"{path}\t{text}")
 
 
 if __name__ == "__main__":
   _define_flags()
-  app.run(main)
+  cli.run(main, program="rnnlab.transcribe")

@@ -2,17 +2,15 @@
 
   python -m rnnlab.translate --workdir=runs/translation_additive --beam=5 "I bought one red car."
 
-Reads the run's ``config.json``, its tokenizers and its latest checkpoint (the data set is not
-needed), and prints one translation per argument. ``--beam=1`` is greedy decoding; a larger
+Reads the run's ``config.json``, its tokenizers and its latest checkpoint (or
+``--checkpoint=best|<step>``) through ``rnnlab.training.run_directory`` (the data set is not
+needed), and prints one translation per argument on stdout (logs and errors go to stderr). ``--beam=1`` is greedy decoding; a larger
 value runs beam search with the run's ``model.decoding.length_penalty`` (or
 ``--length_penalty``). Bad input is refused with a message: an empty sentence, one longer than
 the model's ``data.max_source_length`` tokens, words the model has never seen (listed), or a
 workdir without a trained model.
 """
 import dataclasses
-import json
-import os
-import sys
 from typing import Any, NamedTuple
 
 from absl import app
@@ -20,10 +18,11 @@ from absl import flags
 import jax
 import ml_collections
 import numpy as np
-import orbax.checkpoint as ocp
 
+from rnnlab import cli
 from rnnlab.data import translation as data_lib
 from rnnlab.tasks import translation as task_lib
+from rnnlab.training import run_directory
 
 def _define_flags():
   """Defined only when run as a program, so several CLIs can be imported together."""
@@ -31,9 +30,7 @@ def _define_flags():
   flags.DEFINE_integer("beam", 5, "Beam size; 1 = greedy decoding.")
   flags.DEFINE_float(
       "length_penalty", None, "GNMT length normalisation alpha (default: the run's config).")
-
-
-CONFIG_FILE = "config.json"
+  flags.DEFINE_string("checkpoint", "latest", "Checkpoint: latest, best or a step number.")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,30 +43,16 @@ class TrainedTranslator:
   step: int
 
 
-def load_trained(workdir: str) -> TrainedTranslator:
-  """The model, parameters and tokenizers of the latest checkpoint of a translation run."""
-  config_path = os.path.join(workdir, CONFIG_FILE)
-  if not os.path.isfile(config_path):
-    raise ValueError(f"{workdir}: no {CONFIG_FILE}; is it an rnnlab run directory?")
-  with open(config_path) as f:
-    config = ml_collections.ConfigDict(json.load(f))
-  if config.get("task") != task_lib.TranslationTask.name:
-    raise ValueError(f"{workdir} is a {config.get('task')!r} run; translate needs a "
-                     f"{task_lib.TranslationTask.name!r} run.")
-  source_tok = data_lib.load_tokenizer(os.path.join(workdir, task_lib.SOURCE_TOKENIZER_FILE))
-  target_tok = data_lib.load_tokenizer(os.path.join(workdir, task_lib.TARGET_TOKENIZER_FILE))
-  directory = os.path.abspath(os.path.join(workdir, "checkpoints"))
-  manager = ocp.CheckpointManager(directory) if os.path.isdir(directory) else None
-  step = manager.latest_step() if manager is not None else None
-  if step is None:
-    raise ValueError(f"{workdir}: no checkpoint under {directory}; train the model first "
-                     "(python -m rnnlab.main --config=configs/translation/default.py "
-                     f"--workdir={workdir}).")
-  restored = manager.restore(step, args=ocp.args.Composite(state=ocp.args.StandardRestore()))
-  manager.close()
+def load_trained(workdir: str, checkpoint: str = "latest") -> TrainedTranslator:
+  """The model, parameters and tokenizers of a translation run (latest checkpoint by default)."""
+  config = run_directory.read_config(workdir, task=task_lib.TranslationTask.name,
+                                     program="translate")
+  source_tok = data_lib.load_tokenizer(run_directory.tokenizer_path(workdir, "source"))
+  target_tok = data_lib.load_tokenizer(run_directory.tokenizer_path(workdir, "target"))
+  restored = run_directory.restore_params(workdir, config, checkpoint)
   model = task_lib.build_model(config.model, source_tok.vocab_size, target_tok.vocab_size)
-  return TrainedTranslator(config, model, restored.state["params"], source_tok, target_tok,
-                           int(step))
+  return TrainedTranslator(config, model, restored.params, source_tok, target_tok,
+                           restored.step)
 
 
 def encode_source(translator: TrainedTranslator, text: str) -> np.ndarray:
@@ -128,15 +111,12 @@ def main(argv):
   if not texts:
     raise app.UsageError('give one or more sentences: python -m rnnlab.translate '
                          '--workdir=DIR --beam=5 "text"')
-  try:
-    translator = load_trained(flags.FLAGS.workdir)
-    for text in texts:
-      print(translate_one(translator, text, flags.FLAGS.beam, flags.FLAGS.length_penalty).text)
-  except ValueError as error:
-    sys.exit(f"rnnlab.translate: {error}")
+  translator = load_trained(flags.FLAGS.workdir, flags.FLAGS.checkpoint)
+  for text in texts:
+    print(translate_one(translator, text, flags.FLAGS.beam, flags.FLAGS.length_penalty).text)
 
 
 if __name__ == "__main__":
   _define_flags()
   flags.mark_flag_as_required("workdir")
-  app.run(main)
+  cli.run(main, program="rnnlab.translate")

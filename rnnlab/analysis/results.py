@@ -14,44 +14,20 @@ chosen split (``eval`` by default: one row per evaluation), with columns
 """
 import json
 import os
-from typing import Any, Iterator, Mapping
 
 import pandas as pd
 
-CONFIG_FILE = "config.json"
-METRICS_FILE = "metrics.jsonl"
-FINAL_METRICS_FILE = "final_metrics.json"
+from rnnlab.training import run_directory
+from rnnlab.training.run_directory import CONFIG_FILE, FINAL_METRICS_FILE, METRICS_FILE  # noqa: F401
+
 SPLITS = ("train", "eval", "final")
-
-
-def flatten_config(config: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-  """``{"model": {"cell": "lstm"}}`` -> ``{"model.cell": "lstm"}``; lists become tuples."""
-  flat = {}
-  for key, value in config.items():
-    name = f"{prefix}{key}"
-    if isinstance(value, Mapping):
-      flat.update(flatten_config(value, prefix=name + "."))
-    else:
-      flat[name] = tuple(value) if isinstance(value, list) else value
-  return flat
+flatten_config = run_directory.flatten  # {"model": {"cell": "lstm"}} -> {"model.cell": "lstm"}
 
 
 def find_runs(path: str) -> list[str]:
   """Run directories (those with a ``config.json``) at or below ``path``, sorted."""
   runs = [root for root, _, files in os.walk(path) if CONFIG_FILE in files]
   return sorted(runs)
-
-
-def _metric_records(run_dir: str) -> Iterator[dict[str, Any]]:
-  path = os.path.join(run_dir, METRICS_FILE)
-  if not os.path.exists(path):
-    return
-  with open(path) as f:
-    for line in f:
-      try:
-        yield json.loads(line)
-      except json.JSONDecodeError:
-        continue  # a line cut short by a killed process
 
 
 def load(path: str, split: str = "eval") -> pd.DataFrame:
@@ -65,11 +41,11 @@ def load(path: str, split: str = "eval") -> pd.DataFrame:
     raise ValueError(f"no runs (directories with {CONFIG_FILE}) under {path!r}")
   rows = []
   for run_dir in runs:
-    with open(os.path.join(run_dir, CONFIG_FILE)) as f:
+    with open(run_directory.config_path(run_dir)) as f:
       config = flatten_config(json.load(f))
     run = os.path.relpath(run_dir, path)
-    finished = os.path.exists(os.path.join(run_dir, FINAL_METRICS_FILE))
-    for record in _metric_records(run_dir):
+    finished = run_directory.is_finished(run_dir)
+    for record in run_directory.read_metrics(run_dir):
       if record.get("split") != split:
         continue
       metrics = {k: v for k, v in record.items() if k != "split"}

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 import tensorboardX
 
 from rnnlab.training import run_directory
-from rnnlab.training.run_directory import METRICS_FILE, TENSORBOARD_DIR, read_metrics
+from rnnlab.training.run_directory import read_metrics
 
 
 def _json_value(value: Any) -> Any:

@@ -25,7 +25,6 @@ import os
 import shutil
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
-from absl import logging
 import jax
 import ml_collections
 import orbax.checkpoint as ocp
@@ -141,15 +140,18 @@ def disk_full_error(error: BaseException, path: str, needed_bytes: int | None
     free = shutil.disk_usage(directory).free
   except OSError:
     free = None
-  need = f"about {_megabytes(needed_bytes)} needed" if needed_bytes else "more space needed"
-  have = f", {_megabytes(free)} free" if free is not None else ""
+  need = f"about {_size(needed_bytes)} needed" if needed_bytes else "more space needed"
+  have = f", {_size(free)} free" if free is not None else ""
   return DiskFullError(errno.ENOSPC, f"disk full writing {path} ({need}{have}); free some "
                        "space and run the same command again to resume from the last "
                        "checkpoint")
 
 
-def _megabytes(num_bytes: int) -> str:
-  return f"{num_bytes / 2**20:.1f} MiB"
+def _size(num_bytes: int) -> str:
+  for unit, scale in (("GiB", 2**30), ("MiB", 2**20)):
+    if num_bytes >= scale:
+      return f"{num_bytes / scale:.1f} {unit}"
+  return f"{num_bytes / 2**10:.1f} KiB"
 
 
 def write_json(path: str, value: Any) -> None:

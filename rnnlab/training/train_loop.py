@@ -15,6 +15,7 @@ run directory as it was (a directory it had to create is removed again if still 
 full disk ends in :class:`~rnnlab.training.run_directory.DiskFullError` naming the file, and
 the same command resumes once space is freed.
 """
+import contextlib
 import json
 import math
 import os
@@ -70,6 +71,21 @@ class _SigtermFlag:
   def __exit__(self, *exc):
     if self._previous is not None:
       signal.signal(signal.SIGTERM, self._previous)
+
+
+@contextlib.contextmanager
+def _finished_on_error(ckpt: checkpoints.Checkpointer, writer: metric_writers.MetricWriter):
+  """On an error, lets the checkpoints already saved (asynchronously) commit before it
+  propagates, so the same command resumes from them."""
+  try:
+    yield
+  except BaseException:
+    for close in (ckpt.close, writer.close):
+      try:
+        close()
+      except Exception as error:  # pylint: disable=broad-except
+        logging.warning("while stopping: %s: %s", type(error).__name__, error)
+    raise
 
 
 def _evaluate(task, config, eval_step, params, mesh, batch_size: int) -> dict[str, float]:
@@ -229,7 +245,7 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str,
     pending.clear()
 
   status = "completed"
-  with _SigtermFlag() as sigterm:
+  with _SigtermFlag() as sigterm, _finished_on_error(ckpt, writer):
     step = start_step
     while step < tc.num_steps:
       batch = sharding.shard_batch(next(train_iter), mesh)
