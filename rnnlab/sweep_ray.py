@@ -26,6 +26,7 @@ from absl import app
 from absl import flags
 from absl import logging
 
+from rnnlab import cli
 from rnnlab import sweep as sweep_lib
 from rnnlab import sweep_devices
 from rnnlab.training import run_directory
@@ -137,7 +138,7 @@ def main(argv):
                              device_backend=flags.FLAGS.device_backend)
   logging.info("ray sweep: %s", {r["name"]: r["status"] for r in records})
   if any(r["status"] == "failed" for r in records):
-    raise SystemExit("rnnlab.sweep_ray: some trials failed; see log.txt in their workdirs")
+    cli.fail("rnnlab.sweep_ray", "some trials failed; see log.txt in their workdirs")
 
 
 if __name__ == "__main__":
@@ -150,4 +151,4 @@ if __name__ == "__main__":
                      "a fraction shares a GPU.")
   flags.DEFINE_enum("device_backend", "gpu", sorted(RAY_RESOURCE), "Accelerator kind.")
   flags.mark_flags_as_required(["sweep", "workdir"])
-  app.run(main)
+  cli.run(main, program="rnnlab.sweep_ray")

@@ -1,6 +1,11 @@
-"""rnnlab.sample: text from a trained run dir, unseen prompts, vocabulary/checkpoint mismatch."""
+"""rnnlab.sample: text from a trained run dir, unseen prompts, vocabulary/checkpoint mismatch,
+damaged checkpoints, what the CLI prints."""
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -8,6 +13,8 @@ from rnnlab import sample
 from rnnlab import training
 from rnnlab.data import vocabulary as vocabulary_lib
 from tests.tasks.test_language_model import tiny_char_config, write_ptb
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +82,36 @@ def test_checkpoint_without_readable_metadata_is_named(run_dir, tmp_path):
   (copy / "checkpoints" / "4" / "state" / "_METADATA").unlink()
   with pytest.raises(ValueError, match=r"checkpoints/4/state.*no readable item metadata"):
     sample.load_run(str(copy))
+
+
+def test_damaged_checkpoint_is_named_with_the_other_kept_steps(run_dir, tmp_path):
+  copy = tmp_path / "damaged_data"
+  shutil.copytree(run_dir, copy)
+  for root, _, files in os.walk(copy / "checkpoints" / "4" / "state"):
+    for name in files:
+      with open(os.path.join(root, name), "wb") as f:
+        f.write(b"garbage")
+  with pytest.raises(ValueError, match=r"checkpoints/4/state cannot be read \(.*\); the run also "
+                     r"keeps steps \[2\]: pass --checkpoint=<step>, or retrain"):
+    sample.load_run(str(copy))
+  assert sample.load_run(str(copy), "2").step == 2
+  assert sorted(os.listdir(copy / "checkpoints")) == ["2", "4"]  # nothing moved
+
+
+@pytest.mark.slow
+def test_cli_prints_only_the_sample_on_stdout_and_damage_in_one_line(run_dir, tmp_path):
+  expected = sample.generate(sample.load_run(str(run_dir)), "the ", length=20, temperature=0.0)
+  result = subprocess.run([sys.executable, "-m", "rnnlab.sample", f"--workdir={run_dir}",
+                           "--prompt=the ", "--length=20", "--temperature=0"], cwd=_REPO,
+                          capture_output=True, text=True, timeout=600)
+  assert result.returncode == 0, result.stderr[-3000:]
+  assert result.stdout == "the " + expected + "\n"
+  assert "Closing" not in result.stderr and "orbax" not in result.stderr, result.stderr
+  copy = tmp_path / "damaged"
+  shutil.copytree(run_dir, copy)
+  (copy / "checkpoints" / "4" / "state" / "_METADATA").unlink()
+  result = subprocess.run([sys.executable, "-m", "rnnlab.sample", f"--workdir={copy}"],
+                          cwd=_REPO, capture_output=True, text=True, timeout=600)
+  assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
+  assert re.match(r"rnnlab\.sample: checkpoint .*checkpoints/4/state cannot be read",
+                  result.stderr.strip().splitlines()[-1])

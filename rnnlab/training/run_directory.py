@@ -250,6 +250,8 @@ def check_resume_compatible(workdir: str, config: ml_collections.ConfigDict,
     return []
   with open(config_path(workdir)) as f:
     saved = json.load(f)
+  if not isinstance(saved, dict) or "task" not in saved:
+    return []  # not an rnnlab config: the task and the checkpoints' shapes still decide
   changes = config_changes(saved, config.to_dict())
   if saved.get("task") != config.task:
     raise RunDirectoryError(

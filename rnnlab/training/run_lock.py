@@ -55,6 +55,7 @@ class RunLock:
     previous = _read_holder(fd).partition(" ")[0]
     self.took_over = int(previous) if previous.isdigit() else None
     os.ftruncate(fd, 0)
+    os.lseek(fd, 0, os.SEEK_SET)
     os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
     os.fsync(fd)
     self._fd = fd

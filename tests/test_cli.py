@@ -1,0 +1,60 @@
+"""rnnlab.cli: anticipated errors end as one line on stderr with exit status 1 on every CLI.
+
+Subprocess tests (the CLI behaviour itself); the same errors through the Python API are
+tested where they arise (tests/training/test_run_directory.py, tests/test_sample.py).
+"""
+import os
+import subprocess
+import sys
+
+import pytest
+
+_REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _run(module, *args, cwd=_REPO):
+  return subprocess.run([sys.executable, "-m", module, *args], cwd=cwd, capture_output=True,
+                        text=True, timeout=600)
+
+
+def _one_line_error(result, program):
+  assert result.returncode == 1, result.stderr[-3000:]
+  assert "Traceback" not in result.stderr, result.stderr[-3000:]
+  last = result.stderr.strip().splitlines()[-1]
+  assert last.startswith(f"{program}: ")
+  return last
+
+
+def test_misspelt_override_names_the_key_section_and_nearest_keys(tmp_path):
+  result = _run("rnnlab.main", "--config=configs/adding.py:debug", f"--workdir={tmp_path}/w",
+                "--config.data.eval_siz=3")
+  assert _one_line_error(result, "rnnlab.main") == (
+      "rnnlab.main: --config.data.eval_siz: unknown config key 'data.eval_siz'; allowed keys "
+      "in 'data': ['eval_seed', 'eval_size', 'seq_length']; nearest: 'eval_size', 'eval_seed'")
+  assert not os.path.exists(tmp_path / "w")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args, expected", [
+    (["--config=configs/nope.py"], "rnnlab.main: config file 'configs/nope.py' not found"),
+    (["--config=configs/adding.py:dbug"], "rnnlab.main: --config=configs/adding.py:dbug: "
+     "unknown variant 'dbug' of configs/adding.py; allowed: 'debug'"),
+    (["--config=configs/adding.py:debug", "--config.train.best_metric=los"],
+     "rnnlab.main: invalid config: invalid value 'los' for config.train.best_metric"),
+])
+def test_config_file_and_value_errors(tmp_path, args, expected):
+  result = _run("rnnlab.main", *args, f"--workdir={tmp_path}/w")
+  assert _one_line_error(result, "rnnlab.main").startswith(expected)
+  assert not os.path.exists(tmp_path / "w")
+
+
+@pytest.mark.slow
+def test_workdir_that_is_a_file_and_inference_clis_on_a_non_run(tmp_path):
+  path = tmp_path / "file"
+  path.write_text("x")
+  result = _run("rnnlab.main", "--config=configs/adding.py:debug", f"--workdir={path}")
+  assert "is an existing file, not a directory" in _one_line_error(result, "rnnlab.main")
+  for module, extra in (("rnnlab.sample", []), ("rnnlab.translate", ["a sentence"]),
+                        ("rnnlab.transcribe", ["x.wav"])):
+    result = _run(module, f"--workdir={tmp_path}", *extra)
+    assert "has no config.json: not an rnnlab run directory" in _one_line_error(result, module)
