@@ -187,6 +187,9 @@ class CaptioningTask(Task):
     return {"loss": (jnp.sum(nll * mask), mask.sum()),
             "token_accuracy": (jnp.sum(correct * mask), mask.sum())}, carry
 
+  def eval_metric_names(self, config):
+    return ("loss", "token_accuracy", "perplexity")
+
   def finalize_eval_metrics(self, metrics):
     return dict(metrics, perplexity=math.exp(min(metrics["loss"], 50.0)))
 
