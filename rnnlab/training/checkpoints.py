@@ -96,7 +96,7 @@ class Checkpointer:
               run_directory.STATE_ITEM: ocp.args.StandardSave(state),
               run_directory.DATA_ITEM: ocp.args.JsonSave(dict(data_state))}),
           metrics=dict(metrics) if metrics is not None else None)
-    except OSError as error:
+    except (OSError, ValueError) as error:  # tensorstore reports ENOSPC as a ValueError
       full = run_directory.disk_full_error(error, os.path.join(self.directory, str(step)), needed)
       if full is None:
         raise
@@ -140,7 +140,13 @@ class Checkpointer:
     return None
 
   def wait_until_finished(self) -> None:
-    self._manager.wait_until_finished()
+    try:
+      self._manager.wait_until_finished()
+    except (OSError, ValueError) as error:  # an asynchronous save failed
+      full = run_directory.disk_full_error(error, self.directory, None)
+      if full is None:
+        raise
+      raise full from error
 
   def close(self) -> None:
     self._manager.close()

@@ -132,6 +132,8 @@ def disk_full_error(error: BaseException, path: str, needed_bytes: int | None
   while seen is not None:
     if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
       break
+    if "No space left on device" in str(seen):  # tensorstore's errors (orbax) carry only text
+      break
     seen = seen.__cause__ or seen.__context__
   if seen is None:
     return None
@@ -142,9 +144,10 @@ def disk_full_error(error: BaseException, path: str, needed_bytes: int | None
     free = None
   need = f"about {_size(needed_bytes)} needed" if needed_bytes else "more space needed"
   have = f", {_size(free)} free" if free is not None else ""
-  return DiskFullError(errno.ENOSPC, f"disk full writing {path} ({need}{have}); free some "
-                       "space and run the same command again to resume from the last "
-                       "checkpoint")
+  full = DiskFullError(f"disk full writing {path} ({need}{have}); free some space and run "
+                       "the same command again to resume from the last checkpoint")
+  full.errno = errno.ENOSPC
+  return full
 
 
 def _size(num_bytes: int) -> str:
