@@ -40,6 +40,7 @@ from rnnlab import sweep_devices
 from rnnlab import cli
 from rnnlab.training import run_directory
 
+FINAL_METRICS_FILE = run_directory.FINAL_METRICS_FILE  # a finished trial has it
 STATUS_FILE = "sweep_status.json"
 TRIAL_FILE = "trial.json"
 LOG_FILE = "log.txt"
