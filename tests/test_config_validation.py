@@ -38,7 +38,7 @@ def test_shipped_configs_and_defaults_are_valid():
     (lambda c: c.__delitem__("optimizer"), "missing top-level config section 'optimizer'"),
     (lambda c: c.data.__delitem__("seq_length"), "missing config key 'data.seq_length'"),
     (lambda c: c.__setitem__("task", "parity"),
-     r"unknown task 'parity' \(config.task\); allowed: \('adding', 'copy_memory'"),
+     r"unknown task 'parity' \(config.task\); allowed: \('adding', 'captioning'"),
     (lambda c: c.model.__setitem__("cell", "lstmm"),
      r"invalid value 'lstmm' for config.model.cell; allowed: \('elman', 'irnn', 'lstm', 'gru'"),
     (lambda c: c.optimizer.__setitem__("name", "lamb"),
