@@ -24,6 +24,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
+from rnnlab import cells as cells_lib
 from rnnlab.models import attention_decoder
 from rnnlab.models import cnn_encoder
 
@@ -105,6 +106,17 @@ class Captioner(nn.Module):
   def __call__(self, images: jax.Array, target_input: jax.Array, deterministic: bool = True):
     static, carry = self.encode(images)
     return self.decoder(static, carry, target_input, deterministic=deterministic)
+
+
+def from_config(model_config, vocab_size: int) -> Captioner:
+  """The Captioner of a run's ``config.model`` (the captioning task's model section)."""
+  m = model_config
+  hparams = dict(m.get(m.cell) or {})
+  cell = cells_lib.make_cell(m.cell, hidden_size=m.hidden_size, **hparams)
+  return Captioner(vocab_size=vocab_size, cell=cell, variant=m.variant, embed_size=m.embed_size,
+                   attention_size=m.attention_size, dropout_rate=m.dropout_rate,
+                   channels=m.channels, num_stages=m.num_stages,
+                   blocks_per_stage=m.blocks_per_stage, attention_penalty=m.attention_penalty)
 
 
 @functools.lru_cache(maxsize=None)

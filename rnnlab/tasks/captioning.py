@@ -33,7 +33,7 @@ from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import IndexedBatchIterator, Task
 
-TOKENIZER_FILE = "caption_tokenizer.json"
+TOKENIZER_FILE = batching.TOKENIZER_FILE
 
 
 def default_config() -> ml_collections.ConfigDict:
@@ -78,16 +78,6 @@ def _load(key: str) -> _Data:
 
 def load_data(config) -> _Data:
   return _load(json.dumps(config.data.to_dict(), sort_keys=True))
-
-
-def build_model(model_config, vocab_size: int) -> captioner.Captioner:
-  m = model_config
-  cell = cells.make_cell(m.cell, hidden_size=m.hidden_size, **recurrent_model.cell_hparams(m))
-  return captioner.Captioner(vocab_size=vocab_size, cell=cell, variant=m.variant,
-                             embed_size=m.embed_size, attention_size=m.attention_size,
-                             dropout_rate=m.dropout_rate, channels=m.channels,
-                             num_stages=m.num_stages, blocks_per_stage=m.blocks_per_stage,
-                             attention_penalty=m.attention_penalty)
 
 
 def caption_images(model, params, images, *, method: str, beam_size: int, length_penalty: float,
@@ -164,7 +154,7 @@ class CaptioningTask(Task):
                                        batch_size, config.data.max_length)
 
   def build_model(self, config):
-    return build_model(config.model, load_data(config).tokenizer.vocab_size)
+    return captioner.from_config(config.model, load_data(config).tokenizer.vocab_size)
 
   def init_params(self, model, config, batch, *, key):
     return model.init({"params": key}, batch["image"], batch["target_input"])["params"]

@@ -30,6 +30,7 @@ import ml_collections
 import orbax.checkpoint as ocp
 
 from rnnlab.data import vocabulary as vocabulary_lib
+from rnnlab.data.captioning import batching as caption_batching
 from rnnlab.data.translation import tokenizers as translation_tokenizers
 
 CONFIG_FILE = "config.json"
@@ -46,6 +47,7 @@ TOKENIZER_FILES = {
     "vocabulary": vocabulary_lib.FILE_NAME,
     "source": translation_tokenizers.SOURCE_TOKENIZER_FILE,
     "target": translation_tokenizers.TARGET_TOKENIZER_FILE,
+    "caption": caption_batching.TOKENIZER_FILE,
 }
 # Keys that may change when a run is resumed: they change neither the parameters nor the
 # data stream, only how long the run trains and how often it logs, evaluates and saves.

@@ -16,6 +16,8 @@ import numpy as np
 from rnnlab.data.captioning import caption_sets
 from rnnlab.data.translation.tokenizers import BOS_ID, EOS_ID, PAD_ID
 
+TOKENIZER_FILE = "caption_tokenizer.json"  # the word tokenizer of a captioning run directory
+
 
 def encode_captions(caption_set: caption_sets.CaptionSet, tokenizer) -> list[list[list[int]]]:
   """Token ids of every caption of every image (no BOS/EOS)."""
