@@ -47,7 +47,7 @@ LINEAR_CELLS = {
     "lru": cells.LRU(HIDDEN, state_size=5, r_min=0.5, r_max=0.95),
     "rglru": cells.RGLRU(HIDDEN),
 }
-CELLS.update(LINEAR_CELLS)
+CELLS.update({name: LINEAR_CELLS[name] for name in ("mingru", "minlstm", "lru", "rglru")})
 
 
 def run_both_impls(cell, params, xs, state0, lengths=None):
