@@ -17,8 +17,9 @@ only ``h @ w_h`` stays inside. ``impl``:
   ``rnnlab.cells.state_linear``), all T states at once with ``jax.lax.associative_scan``
   (``rnnlab.kernels.parallel_scan``); a ValueError naming the cell for any other cell;
 * ``"auto"``: the fused kernel if the cell has one; for a state-linear cell the parallel
-  scan when ``prefers_parallel(T)`` (on CPU from ``PARALLEL_MIN_STEPS_CPU`` steps on, on
-  GPU/TPU always: ``experiments/benchmarks/README.md``); else the plain scan.
+  scan when ``prefers_parallel()``, i.e. on GPU/TPU, and the plain scan on CPU, where the
+  benchmark (``experiments/benchmarks/README.md``, T = 64 ... 1024) found the parallel scan
+  slower for minGRU/minLSTM/LRU and 3-10x slower to compile; else the plain scan.
 
 Every path keeps the same promises (lengths, reverse, initial state, remat) and is tested
 equal to ``"scan"``. An ``initial_state`` is cast to the cell's state dtype (the dtypes of
@@ -36,9 +37,6 @@ from rnnlab.cells.state_linear import is_state_linear
 from rnnlab.kernels.parallel_scan import parallel_scan
 
 IMPLS = ("auto", "scan", "fused", "parallel")
-# impl="auto" picks the parallel scan for a state-linear cell on CPU from this many steps on
-# (experiments/benchmarks/parallel_scan.py, fwd+bwd, 2 CPU cores); on GPU/TPU always.
-PARALLEL_MIN_STEPS_CPU = 256
 MERGES = ("concat", "sum", "none")
 
 
@@ -79,10 +77,15 @@ def reverse_within_lengths(xs_tm: jax.Array, lengths: jax.Array | None) -> jax.A
   return jnp.take_along_axis(xs_tm, src, axis=0)
 
 
-def prefers_parallel(num_steps: int, backend: str | None = None) -> bool:
-  """The ``impl="auto"`` rule for state-linear cells (see the module docstring)."""
+def prefers_parallel(backend: str | None = None) -> bool:
+  """The ``impl="auto"`` rule for state-linear cells: parallel on GPU/TPU, not on CPU.
+
+  From ``experiments/benchmarks/parallel_scan.py`` on 2 CPU cores (T = 64 ... 1024): the
+  parallel scan was slower than the sequential one for minGRU/minLSTM (0.08-0.79x) and the
+  LRU beyond T = 64, faster only for the RG-LRU (1.1-2.7x), and 3-10x slower to compile.
+  """
   backend = jax.default_backend() if backend is None else backend
-  return backend != "cpu" or num_steps >= PARALLEL_MIN_STEPS_CPU
+  return backend != "cpu"
 
 
 def cast_initial_state(cell: Any, initial_state: Any, batch: int) -> Any:
@@ -153,7 +156,7 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
     raise ValueError(f"impl='parallel' needs a state-linear cell (with coefficients and "
                      f"readout, rnnlab.cells.state_linear); {cell!r} is not one; use 'scan'")
   parallel = impl == "parallel" or (impl == "auto" and fused is None and is_state_linear(cell)
-                                    and prefers_parallel(num_steps))
+                                    and prefers_parallel())
 
   def inner(cell, params, gx, state, mask):
     if fused is not None:
