@@ -7,10 +7,24 @@ backwards *within its own length* and returns ``ys`` in the original time order
 right-padded batch therefore equals running each sequence alone.
 
 The input projection of all T steps is one matmul outside the loop (``cell.project``);
-only ``h @ w_h`` stays inside. ``impl``: ``"auto"`` uses a registered fused kernel
-(``rnnlab.kernels``) when the cell has one (on a GPU, cuDNN's LSTM once
-``kernels.cudnn_lstm.ENABLED``; off by default), ``"scan"`` forces the plain scan,
-``"fused"`` requires the kernel.
+only ``h @ w_h`` stays inside. ``impl``:
+
+* ``"scan"``: the plain masked ``lax.scan`` of ``cell.step``, for every cell;
+* ``"fused"``: the registered fused BPTT kernel (``rnnlab.kernels``); a ValueError if none;
+  ``"auto"`` also uses it (on a GPU, cuDNN's LSTM once ``kernels.cudnn_lstm.ENABLED``; off
+  by default);
+* ``"parallel"``: for state-linear cells (``h_t = a_t * h_{t-1} + b_t``,
+  ``rnnlab.cells.state_linear``), all T states at once with ``jax.lax.associative_scan``
+  (``rnnlab.kernels.parallel_scan``); a ValueError naming the cell for any other cell;
+* ``"auto"``: the fused kernel if the cell has one; for a state-linear cell the parallel
+  scan when ``prefers_parallel()``, i.e. on GPU/TPU, and the plain scan on CPU, where the
+  benchmark (``experiments/benchmarks/README.md``, T = 64 ... 1024) found the parallel scan
+  slower for minGRU/minLSTM/LRU and 3-10x slower to compile; else the plain scan.
+
+Every path keeps the same promises (lengths, reverse, initial state, remat) and is tested
+equal to ``"scan"``. An ``initial_state`` is cast to the cell's state dtype (the dtypes of
+``cell.initial_state``: float32, complex64 for the LRU) on every path, so a bfloat16 state
+behaves the same everywhere.
 """
 from typing import Any, Sequence
 
@@ -19,8 +33,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from rnnlab import kernels
+from rnnlab.cells.state_linear import is_state_linear
+from rnnlab.kernels.parallel_scan import parallel_scan
 
-IMPLS = ("auto", "scan", "fused")
+IMPLS = ("auto", "scan", "fused", "parallel")
 MERGES = ("concat", "sum", "none")
 
 
@@ -61,6 +77,31 @@ def reverse_within_lengths(xs_tm: jax.Array, lengths: jax.Array | None) -> jax.A
   return jnp.take_along_axis(xs_tm, src, axis=0)
 
 
+def prefers_parallel(backend: str | None = None) -> bool:
+  """The ``impl="auto"`` rule for state-linear cells: parallel on GPU/TPU, not on CPU.
+
+  From ``experiments/benchmarks/parallel_scan.py`` on 2 CPU cores (T = 64 ... 1024): the
+  parallel scan was slower than the sequential one for minGRU/minLSTM (0.08-0.79x) and the
+  LRU beyond T = 64, faster only for the RG-LRU (1.1-2.7x), and 3-10x slower to compile.
+  """
+  backend = jax.default_backend() if backend is None else backend
+  return backend != "cpu"
+
+
+def cast_initial_state(cell: Any, initial_state: Any, batch: int) -> Any:
+  """``initial_state`` with every leaf cast to the dtype of ``cell.initial_state((batch,))``.
+
+  Raises ValueError if its tree structure differs from the cell's state.
+  """
+  reference = jax.eval_shape(lambda: cell.initial_state((batch,)))
+  ref_leaves, ref_def = jax.tree.flatten(reference)
+  leaves, treedef = jax.tree.flatten(initial_state)
+  if treedef != ref_def:
+    raise ValueError(f"initial_state has structure {treedef}; {cell!r} expects {ref_def}")
+  return jax.tree.unflatten(ref_def, [jnp.asarray(leaf).astype(ref.dtype)
+                                      for leaf, ref in zip(leaves, ref_leaves)])
+
+
 def _plain_scan(cell, params, gx, state0, mask, *, unroll: int):
   """Time-major masked scan over projected inputs ``gx [T, B, G]``."""
 
@@ -88,13 +129,14 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
       Inputs at padded steps are selected to zero first: whatever they hold (NaN, inf)
       reaches neither outputs nor gradients.
     reverse: read each sequence backwards within its length; ``ys`` keep input order.
-    initial_state: state pytree with leading ``[B]``; zeros if None.
+    initial_state: state pytree with leading ``[B]``; zeros if None. Cast to the cell's
+      state dtype (that of ``cell.initial_state``) on every path.
     time_major: layout of ``xs`` and ``ys``.
     unroll: ``lax.scan`` unroll factor.
     remat: chunked rematerialisation (``kernels.chunked_remat_scan``): the backward pass
       keeps the state at ~sqrt(T) chunk boundaries and recomputes one chunk (projection
       included) at a time, so memory is O(sqrt(T)) activations instead of O(T).
-    impl: "auto" | "scan" | "fused" (see module docstring).
+    impl: "auto" | "scan" | "fused" | "parallel" (see module docstring).
 
   Returns:
     ``(final_state, ys)`` with ``ys [B, T, H]`` (``[T, B, H]`` if ``time_major``).
@@ -104,17 +146,27 @@ def scan(cell: Any, params: Any, xs: jax.Array, *, lengths: jax.Array | None = N
   if not isinstance(unroll, int) or unroll < 1:
     raise ValueError(f"unroll={unroll!r}; allowed: an int >= 1")
   num_steps, batch = _check_inputs(xs, time_major, lengths)
-  state0 = cell.initial_state((batch,)) if initial_state is None else initial_state
+  if initial_state is None:
+    state0 = cell.initial_state((batch,))
+  else:
+    state0 = cast_initial_state(cell, initial_state, batch)
   mask = None if lengths is None else length_mask(lengths, num_steps)
   if mask is not None:  # padded inputs are selected away: NaN/inf there reach no gradient
     xs = jnp.where((mask if time_major else mask.T)[..., None], xs, jnp.zeros((), xs.dtype))
-  fused = None if impl == "scan" else kernels.find_fused(cell)
+  fused = None if impl in ("scan", "parallel") else kernels.find_fused(cell)
   if impl == "fused" and fused is None:
     raise ValueError(f"impl='fused' but no fused kernel supports {cell!r}")
+  if impl == "parallel" and not is_state_linear(cell):
+    raise ValueError(f"impl='parallel' needs a state-linear cell (with coefficients and "
+                     f"readout, rnnlab.cells.state_linear); {cell!r} is not one; use 'scan'")
+  parallel = impl == "parallel" or (impl == "auto" and fused is None and is_state_linear(cell)
+                                    and prefers_parallel())
 
   def inner(cell, params, gx, state, mask):
     if fused is not None:
       return fused(cell, params, gx, state, mask, unroll=unroll)
+    if parallel:
+      return parallel_scan(cell, params, gx, state, mask)
     return _plain_scan(cell, params, gx, state, mask, unroll=unroll)
 
   cudnn = kernels.find_cudnn(cell) if impl == "auto" and not remat else None

@@ -26,7 +26,7 @@ _NEEDS_RUN_OUTPUT = {"Loading results": "reads runs/sweeps/adding_cells, made by
 def test_readme_has_the_documented_examples():
   headings = [h for h, _ in _BLOCKS]
   for expected in ("Cells and the recurrence engine", "Your own cell",
-                   "Recursive networks and ListOps"):
+                   "Recursive networks and ListOps", 'State-linear cells and `impl="parallel"`'):
     assert expected in headings, headings
 
 

@@ -5,7 +5,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnnlab import cells, recurrence
+from rnnlab import cells, kernels, recurrence
+from tests.cells.cases import CELLS, random_inputs, random_state, randomized_params
 
 TOL = dict(rtol=1e-5, atol=1e-5)
 
@@ -160,3 +161,67 @@ def test_padded_inputs_holding_nan_or_inf_reach_no_output_or_gradient(make_cell,
     assert np.all(np.isfinite(g))
     np.testing.assert_allclose(g, w, **TOL)
   assert np.all(np.asarray(got_grads[1])[~np.broadcast_to(valid, poisoned.shape)] == 0.0)
+
+
+# ---- impl="parallel" and the initial state's dtype (issue 18, item 3) ----------------------
+
+def _impls(cell):
+  impls = ["auto", "scan"]
+  if kernels.find_fused(cell) is not None:
+    impls.append("fused")
+  if cells.is_state_linear(cell):
+    impls.append("parallel")
+  return impls
+
+
+def _bfloat16_state_case(name, impl, remat):
+  cell = CELLS[name]
+  params = randomized_params(cell, jax.random.key(0))
+  xs = random_inputs(jax.random.key(1), 2, 4)
+  state = random_state(cell, jax.random.key(2), 2)
+  state_bf16 = jax.tree.map(lambda s: s.astype(jnp.bfloat16) if not jnp.iscomplexobj(s) else s,
+                            state)
+  state_cast = jax.tree.map(lambda s, ref: s.astype(ref.dtype), state_bf16, state)
+  lengths = jnp.array([4, 2])
+  final, ys = recurrence.scan(cell, params, xs, lengths=lengths, initial_state=state_bf16,
+                              impl=impl, remat=remat)
+  ref_final, ref_ys = recurrence.scan(cell, params, xs, lengths=lengths, initial_state=state_cast,
+                                      impl=impl, remat=remat)
+  assert [s.dtype for s in jax.tree.leaves(final)] == [s.dtype for s in jax.tree.leaves(state)]
+  np.testing.assert_array_equal(ys, ref_ys)
+  chex.assert_trees_all_equal(final, ref_final)
+
+
+@pytest.mark.parametrize("name, impl, remat", [
+    ("lstm_layer_norm", "auto", False), ("lstm", "scan", False), ("gru", "scan", True),
+    ("rglru", "parallel", True)])
+def test_bfloat16_initial_state_is_cast_to_the_state_dtype(name, impl, remat):
+  """Failed on the plain scan before the cast: "scan body function carry input and carry output
+  must have equal types"."""
+  _bfloat16_state_case(name, impl, remat)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(CELLS))
+@pytest.mark.parametrize("remat", [False, True])
+def test_bfloat16_initial_state_every_cell_impl_remat(name, remat):
+  for impl in _impls(CELLS[name]):
+    _bfloat16_state_case(name, impl, remat)
+
+
+def test_initial_state_of_the_wrong_structure_raises(key):
+  cell = cells.LSTM(4)
+  params = cell.init(key, 3)
+  with pytest.raises(ValueError, match="initial_state has structure"):
+    recurrence.scan(cell, params, jnp.ones((2, 5, 3)), initial_state=jnp.zeros((2, 4)))
+
+
+def test_parallel_on_a_non_linear_cell_names_the_cell(key):
+  cell = cells.GRU(4)
+  with pytest.raises(ValueError, match=r"impl='parallel' needs a state-linear cell.*GRU"):
+    recurrence.scan(cell, cell.init(key, 3), jnp.ones((2, 5, 3)), impl="parallel")
+
+
+def test_auto_rule_for_state_linear_cells():
+  assert not recurrence.prefers_parallel("cpu")
+  assert recurrence.prefers_parallel("gpu") and recurrence.prefers_parallel("tpu")

@@ -11,6 +11,8 @@ name                distribution
 ``default``         U(-1/sqrt(H), 1/sqrt(H)), PyTorch's default for RNN layers
 ``uniform``         U(-scale, scale) (Zaremba et al. 2014 use scale = 0.1)
 ``glorot_uniform``  U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+``fan_in_uniform``  U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's ``nn.Linear`` default
+``lecun_normal``    truncated normal with variance 1/fan_in (LeCun; Griffin's dense layers)
 ``orthogonal``      a random orthogonal matrix times ``scale``
 ``identity``        ``scale`` times the identity; square blocks only (IRNN, Le et al. 2015)
 ==================  ==========================================================
@@ -38,6 +40,17 @@ def _glorot_uniform(key, shape, dtype, *, scale):
   return jax.nn.initializers.glorot_uniform()(key, shape, dtype)
 
 
+def _fan_in_uniform(key, shape, dtype, *, scale):
+  del scale
+  bound = 1.0 / jnp.sqrt(shape[0])
+  return jax.random.uniform(key, shape, dtype, -bound, bound)
+
+
+def _lecun_normal(key, shape, dtype, *, scale):
+  del scale
+  return jax.nn.initializers.lecun_normal()(key, shape, dtype)
+
+
 def _orthogonal(key, shape, dtype, *, scale):
   return jax.nn.initializers.orthogonal(scale=scale)(key, shape, dtype)
 
@@ -55,6 +68,8 @@ INITIALIZERS: dict[str, Initializer] = {
     "default": _default,
     "uniform": _uniform,
     "glorot_uniform": _glorot_uniform,
+    "fan_in_uniform": _fan_in_uniform,
+    "lecun_normal": _lecun_normal,
     "orthogonal": _orthogonal,
     "identity": _identity,
 }

@@ -4,7 +4,11 @@ from typing import Any, Callable
 from rnnlab.cells.base import RecurrentCell
 from rnnlab.cells.elman import Elman
 from rnnlab.cells.gru import GRU
+from rnnlab.cells.lru import LRU
 from rnnlab.cells.lstm import LSTM
+from rnnlab.cells.mingru import MinGRU
+from rnnlab.cells.minlstm import MinLSTM
+from rnnlab.cells.rglru import RGLRU
 
 
 def _irnn(**kwargs) -> Elman:
@@ -19,6 +23,11 @@ CELLS: dict[str, Callable[..., RecurrentCell]] = {
     "irnn": _irnn,
     "lstm": LSTM,
     "gru": GRU,
+    # State-linear cells (recurrence.scan(..., impl="parallel")):
+    "mingru": MinGRU,
+    "minlstm": MinLSTM,
+    "lru": LRU,
+    "rglru": RGLRU,
 }
 
 

@@ -1,5 +1,9 @@
 """Fast paths with the same maths as the plain scan (fused BPTT, parallel scans).
 
+The parallel path of state-linear cells (``kernels.parallel_scan.parallel_scan``, used by
+``recurrence.scan(..., impl="parallel")``) needs no registration: any cell with the
+state-linear contract (``rnnlab.cells.state_linear``) has it.
+
 A fast path is registered per cell type with ``register_fused(cell_type, fn, supports,
 projection_bias)``; ``projection_bias`` names the bias of a built-in cell whose projection is
 ``x @ w_x + b``, which ``recurrence.scan`` then computes with ``kernels.projection`` (a fused
@@ -75,11 +79,14 @@ def find_cudnn(cell: Any) -> Callable[..., Any] | None:
 
 # Built-in fast paths (imported last: they use ``register_fused`` above).
 from rnnlab import cells as _cells  # noqa: E402
-from rnnlab.kernels import chunked_remat, cudnn_lstm, elman, gru, lstm, projection  # noqa: E402
+from rnnlab.kernels import (chunked_remat, cudnn_lstm, elman, gru, lstm, parallel_scan,  # noqa: E402
+                            projection)
 from rnnlab.kernels.chunked_remat import chunked_remat_scan, default_chunk  # noqa: E402
 from rnnlab.kernels.elman import fused_elman  # noqa: E402
 from rnnlab.kernels.gru import fused_gru  # noqa: E402
 from rnnlab.kernels.lstm import fused_lstm  # noqa: E402
+from rnnlab.kernels.parallel_scan import (linear_recurrence, log_linear_recurrence,  # noqa: E402
+                                          uses_log_space)
 from rnnlab.kernels.projection import project_time_major, token_wise_bias  # noqa: E402
 
 register_fused(_cells.LSTM, fused_lstm, lstm.supports, projection_bias="b")

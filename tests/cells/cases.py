@@ -2,7 +2,7 @@
 import jax
 import jax.numpy as jnp
 
-from rnnlab import cells
+from rnnlab import cells, recurrence
 
 HIDDEN = 6
 INPUT = 4
@@ -37,3 +37,20 @@ def random_state(cell, key, batch):
 
 def random_inputs(key, batch, steps, features=INPUT):
   return jax.random.normal(key, (batch, steps, features), jnp.float32)
+
+# State-linear cells (rnnlab.cells.state_linear): they also run with impl="parallel".
+LINEAR_CELLS = {
+    "mingru": cells.MinGRU(HIDDEN),
+    "mingru_plain": cells.MinGRU(HIDDEN, log_space=False),
+    "minlstm": cells.MinLSTM(HIDDEN),
+    "minlstm_plain": cells.MinLSTM(HIDDEN, log_space=False),
+    "lru": cells.LRU(HIDDEN, state_size=5, r_min=0.5, r_max=0.95),
+    "rglru": cells.RGLRU(HIDDEN),
+}
+CELLS.update({name: LINEAR_CELLS[name] for name in ("mingru", "minlstm", "lru", "rglru")})
+
+
+def run_both_impls(cell, params, xs, state0, lengths=None):
+  """``{impl: (final_state, ys)}`` for impl "scan" and "parallel" (same inputs)."""
+  return {impl: recurrence.scan(cell, params, xs, lengths=lengths, initial_state=state0, impl=impl)
+          for impl in ("scan", "parallel")}

@@ -125,3 +125,77 @@ def lstm_layer_norm_forward(params, xs, c0, h0):
     y = sigmoid(o) * np.tanh(_np_layer_norm(c, p["ln_c_gain"], p["ln_c_bias"]))
     hs.append(y)
   return np.stack(hs)
+
+
+# ---- state-linear cells (written from each paper's equations) ----------------------------
+
+def _g(x):
+  """Feng et al. (2024)'s positive candidate: x + 0.5 for x >= 0, sigmoid(x) otherwise."""
+  return np.where(x >= 0, x + 0.5, sigmoid(x))
+
+
+def mingru_forward(params, xs, h0, log_space=True):
+  """minGRU (Feng et al. 2024, sec. 3.1): z = sigma(Lin_z x), h~ = Lin_h x (g() in log-space
+  mode), h = (1 - z) * h + z * h~. Gate columns (z, h). Returns hs [T, H]."""
+  p = as64(params)
+  hidden = p["b"].shape[0] // 2
+  h, hs = np.asarray(h0, np.float64), []
+  for x in np.asarray(xs, np.float64):
+    k = x @ p["w_x"] + p["b"]
+    z = sigmoid(k[:hidden])
+    cand = _g(k[hidden:]) if log_space else k[hidden:]
+    h = (1.0 - z) * h + z * cand
+    hs.append(h)
+  return np.stack(hs)
+
+
+def minlstm_forward(params, xs, h0, log_space=True):
+  """minLSTM (Feng et al. 2024, sec. 3.2): f, i = sigma(Lin_f x), sigma(Lin_i x);
+  f' = f / (f + i), i' = i / (f + i); h = f' * h + i' * h~. Gate columns (f, i, h)."""
+  p = as64(params)
+  hidden = p["b"].shape[0] // 3
+  h, hs = np.asarray(h0, np.float64), []
+  for x in np.asarray(xs, np.float64):
+    k = x @ p["w_x"] + p["b"]
+    f, i = sigmoid(k[:hidden]), sigmoid(k[hidden:2 * hidden])
+    cand = _g(k[2 * hidden:]) if log_space else k[2 * hidden:]
+    h = f / (f + i) * h + i / (f + i) * cand
+    hs.append(h)
+  return np.stack(hs)
+
+
+def lru_forward(params, xs, h0):
+  """LRU (Orvieto et al. 2023, eq. 7 and appendix A): lambda = exp(-exp(nu) + i exp(theta)),
+  x_k = lambda * x_{k-1} + gamma * (B u_k), y_k = Re(C x_k) + D u_k, gamma = exp(gamma_log).
+  B = (b_re + i b_im)^T, C = (c_re + i c_im)^T, D = diag(d) (or d^T if d is a matrix).
+  Returns (states [T, N] complex, ys [T, H])."""
+  p = as64(params)
+  lam = np.exp(-np.exp(p["nu_log"]) + 1j * np.exp(p["theta_log"]))
+  gamma = np.exp(p["gamma_log"])
+  b_mat = (p["b_re"] + 1j * p["b_im"]).T  # [N, D]
+  c_mat = (p["c_re"] + 1j * p["c_im"]).T  # [H, N]
+  h, hs, ys = np.asarray(h0, np.complex128), [], []
+  for u in np.asarray(xs, np.float64):
+    h = lam * h + gamma * (b_mat @ u)
+    skip = p["d"] * u if p["d"].ndim == 1 else u @ p["d"]
+    hs.append(h)
+    ys.append(np.real(c_mat @ h) + skip)
+  return np.stack(hs), np.stack(ys)
+
+
+def rglru_forward(params, xs, h0, c=8.0):
+  """RG-LRU (De et al. 2024, eqs. 1-4): r = sigma(W_a x + b_a), i = sigma(W_x x + b_x),
+  a_t = sigma(Lambda)^(c r), h = a_t * h + sqrt(1 - a_t^2) * (i * u); u = x (or x @ w_u).
+  Gate columns (r, i). Returns hs [T, H]."""
+  p = as64(params)
+  hidden = p["lam"].shape[0]
+  a = sigmoid(p["lam"])
+  h, hs = np.asarray(h0, np.float64), []
+  for x in np.asarray(xs, np.float64):
+    k = x @ p["w_x"] + p["b"]
+    r, i = sigmoid(k[:hidden]), sigmoid(k[hidden:])
+    u = x @ p["w_u"] if "w_u" in p else x
+    a_t = a ** (c * r)
+    h = a_t * h + np.sqrt(1.0 - a_t ** 2) * (i * u)
+    hs.append(h)
+  return np.stack(hs)

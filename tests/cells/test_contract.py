@@ -99,7 +99,10 @@ def test_bfloat16_compute_keeps_float32_state_and_params(name, key):
   assert all(leaf.dtype == jnp.float32 for leaf in jax.tree.leaves(params))
   xs = random_inputs(key, 2, 5)
   final, ys = recurrence.scan(cell, params, xs)
-  assert all(leaf.dtype == jnp.float32 for leaf in jax.tree.leaves(final))
+  # float32 (complex64 for the LRU's complex state), as the float32 cell's initial state.
+  state_dtypes = [leaf.dtype for leaf in jax.tree.leaves(CELLS[name].initial_state((2,)))]
+  assert all(dtype in (jnp.float32, jnp.complex64) for dtype in state_dtypes)
+  assert [leaf.dtype for leaf in jax.tree.leaves(final)] == state_dtypes
   assert ys.dtype == jnp.bfloat16
   # Same maths as float32 up to bfloat16 rounding of the matmul inputs (8 bits of mantissa):
   ref_cell = CELLS[name]
