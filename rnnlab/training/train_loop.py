@@ -261,8 +261,11 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str,
         progress.restart(step)  # steps/s and ETA exclude the compile
       pending.append((step, metrics))
       last = step == tc.num_steps
+      # Read the flag once per step: a SIGTERM arriving later in this step (while metrics are
+      # written or the eval runs) must not stop the loop before a checkpoint of it is saved.
+      stop = sigterm.received
       do_eval = step % tc.eval_every == 0 or last
-      do_checkpoint = step % tc.checkpoint_every == 0 or last or sigterm.received
+      do_checkpoint = step % tc.checkpoint_every == 0 or last or stop
       if step % tc.log_every == 0 or do_eval or do_checkpoint:
         flush(step)  # before eval/checkpoint: never save parameters of a diverged step
       checkpoint_metrics = None
@@ -285,7 +288,7 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str,
           checkpoint_metrics = {tc.best_metric: value}
       if do_checkpoint:
         ckpt.save(state, train_iter.get_state(), metrics=checkpoint_metrics)
-      if sigterm.received and not last:
+      if stop and not last:
         logging.warning("SIGTERM received: saved a checkpoint at step %d in %s and stopping; "
                         "run the same command again to resume", step, ckpt.directory)
         status = "preempted"

@@ -16,6 +16,7 @@ import pytest
 
 from rnnlab import tasks
 from rnnlab import training
+from rnnlab.training import metric_writers
 from tests.training import toy_task
 
 _TOY_RUN = os.path.join(os.path.dirname(__file__), "toy_run.py")
@@ -133,6 +134,28 @@ def test_sigterm_saves_stops_and_resume_matches_uninterrupted(reference, tmp_pat
   monkeypatch.undo()
   resumed = training.train_and_evaluate(toy_task.toy_config(), workdir)
   _assert_same_run(workdir, reference[0], reference[1], resumed)
+
+
+def test_sigterm_arriving_after_the_step_is_decided_still_saves_before_stopping(tmp_path,
+                                                                                monkeypatch):
+  # A SIGTERM that lands while the step's metrics are written (after the loop decided not to
+  # checkpoint this step) used to stop the run with no checkpoint though the log said saved.
+  original = metric_writers.MetricWriter.write
+  sent = []
+
+  def write_sending_sigterm(self, step, split, metrics):
+    if step == 13 and split == "train" and not sent:
+      sent.append(step)
+      os.kill(os.getpid(), signal.SIGTERM)
+    return original(self, step, split, metrics)
+
+  monkeypatch.setattr(metric_writers.MetricWriter, "write", write_sending_sigterm)
+  config = toy_task.toy_config()
+  config.train.log_every = 1  # metrics written every step: the signal lands mid-step 13
+  stopped = training.train_and_evaluate(config, str(tmp_path))
+  assert sent == [13] and stopped["status"] == "preempted"
+  kept = sorted(int(s) for s in os.listdir(tmp_path / "checkpoints"))
+  assert kept and kept[-1] == stopped["step"], (kept, stopped["step"])
 
 
 @pytest.mark.slow
