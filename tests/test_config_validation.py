@@ -26,12 +26,14 @@ def test_shipped_configs_and_defaults_are_valid():
 
 @pytest.mark.parametrize("mutate, message", [
     (lambda c: c.model.__setitem__("cells", "lstm"),
-     r"unknown config key 'model.cells'; allowed keys in 'model': \['cell', 'dropout_rate'"),
+     r"unknown config key 'model.cells'; allowed keys in 'model': \['block', 'cell', "
+     r"'dropout_rate', 'dtype'"),
     (lambda c: c.train.__setitem__("epochs", 3),
      r"unknown config key 'train.epochs'; allowed keys in 'train': \['batch_size'"),
     (lambda c: c.model.lstm.__setitem__("forget_gate_bias", 1.0),
      r"unknown config key 'model.lstm.forget_gate_bias'; allowed keys in 'model.lstm': "
-     r"\['forget_bias', 'layer_norm', 'peephole', 'recurrent_init'\]"),
+     r"\['forget_bias', 'init_scale', 'input_init', 'layer_norm', 'peephole', "
+     r"'recurrent_init'\]"),
     (lambda c: c.__setitem__("eval", {}),
      r"unknown top-level config section 'eval'; allowed: \('task', 'data', 'model', "
      r"'optimizer', 'train'\)"),

@@ -24,7 +24,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
-from rnnlab import cells as cells_lib
+from rnnlab.models import cell_config
 from rnnlab.models import attention_decoder
 from rnnlab.models import cnn_encoder
 
@@ -111,8 +111,7 @@ class Captioner(nn.Module):
 def from_config(model_config, vocab_size: int) -> Captioner:
   """The Captioner of a run's ``config.model`` (the captioning task's model section)."""
   m = model_config
-  hparams = dict(m.get(m.cell) or {})
-  cell = cells_lib.make_cell(m.cell, hidden_size=m.hidden_size, **hparams)
+  cell = cell_config.make_cells(m, num_layers=1)[0]  # model.cell, its section, model.dtype
   return Captioner(vocab_size=vocab_size, cell=cell, variant=m.variant, embed_size=m.embed_size,
                    attention_size=m.attention_size, dropout_rate=m.dropout_rate,
                    channels=m.channels, num_stages=m.num_stages,

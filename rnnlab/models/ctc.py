@@ -37,7 +37,8 @@ class CTCModel(nn.Module):
     reduction_factors: per layer, frames concatenated before it (pyramidal encoder);
       empty = all 1. ``T' = ceil(T / prod(factors))``.
     dropout_rate: dropout on each layer's input after the first, and before the output.
-    unroll, impl: passed to the recurrence.
+    block, unroll, remat, impl: passed to ``rnnlab.nn.StackedRNN``.
+    dtype: compute dtype of the output layer (the cells carry their own); logits float32.
   """
 
   cells: Sequence[Any]
@@ -45,33 +46,28 @@ class CTCModel(nn.Module):
   bidirectional: bool = True
   reduction_factors: Sequence[int] = ()
   dropout_rate: float = 0.0
+  block: str = "none"
   unroll: int = 1
+  remat: bool = False
   impl: str = "auto"
   dtype: Any = jnp.float32
   param_dtype: Any = jnp.float32
 
-  @nn.compact
+  def setup(self):
+    # The layers are ``rnnlab.nn.StackedRNN`` sharing this module's scope, so the
+    # parameters stay ``layer_{l}`` and ``output`` at the top of the tree.
+    self.encoder = rnn.StackedRNN(
+        cells=tuple(self.cells), bidirectional=self.bidirectional,
+        reduction_factors=tuple(self.reduction_factors), dropout_rate=self.dropout_rate,
+        output_dropout=True, block=self.block, unroll=self.unroll, remat=self.remat, impl=self.impl)
+    nn.share_scope(self, self.encoder)
+    self.output = nn.Dense(self.num_classes, dtype=self.dtype, param_dtype=self.param_dtype)
+
   def __call__(self, features, lengths, deterministic: bool = True):
-    factors = tuple(self.reduction_factors) or (1,) * len(self.cells)
-    if len(factors) != len(self.cells):
-      raise ValueError(f"reduction_factors {factors} needs one entry per layer "
-                       f"({len(self.cells)} layers).")
-    xs, lengths = features.astype(self.dtype), jnp.asarray(lengths, jnp.int32)
-    for layer, (cell, factor) in enumerate(zip(self.cells, factors)):
-      if factor > 1:
-        xs, lengths = frame_stacking.stack_frames(xs, lengths, factor)
-      if layer > 0:
-        xs = nn.Dropout(self.dropout_rate)(xs, deterministic=deterministic)
-      if self.bidirectional:
-        _, xs = rnn.Bidirectional(forward_cell=cell, backward_cell=cell, unroll=self.unroll,
-                                  impl=self.impl, name=f"layer_{layer}")(xs, lengths)
-      else:
-        _, xs = rnn.RNN(cell=cell, unroll=self.unroll, impl=self.impl,
-                        name=f"layer_{layer}")(xs, lengths)
-    xs = nn.Dropout(self.dropout_rate)(xs, deterministic=deterministic)
-    logits = nn.Dense(self.num_classes, dtype=self.dtype, param_dtype=self.param_dtype,
-                      name="output")(xs)
-    return logits.astype(jnp.float32), lengths
+    lengths = jnp.asarray(lengths, jnp.int32)
+    _, xs = self.encoder(features.astype(self.dtype), lengths, deterministic=deterministic)
+    logits = self.output(xs)
+    return logits.astype(jnp.float32), rnn.reduced_lengths(lengths, self.reduction_factors)
 
 
 def total_reduction(reduction_factors: Sequence[int]) -> int:

@@ -15,7 +15,7 @@ Weight tying (Press & Wolf 2017; Inan et al. 2017): the softmax weights are the
 embedding matrix (``logits = h @ E^T + b``); needs ``embed_size == hidden_size``.
 
 Parameters: ``embed/embedding [V, E]``, ``rnn/layer_{l}`` (the cell's own parameter tree,
-the layout of ``rnnlab.nn.StackedRNN``, so ``rnnlab.nn.stacked_params_to_list`` and the
+the layout of ``rnnlab.nn.StackedRNN``, which runs the layers, so ``rnnlab.nn.stacked_params_to_list`` and the
 PyTorch bridge read it), ``softmax/kernel [H, V]`` and ``softmax/bias [V]`` (only the
 bias with tied weights).
 """
@@ -25,7 +25,7 @@ import flax.linen as nn
 import jax
 import jax.numpy as jnp
 
-from rnnlab import recurrence
+from rnnlab import nn as rnn
 
 LOSS_REDUCTIONS = ("mean", "sum_over_time")
 
@@ -76,32 +76,6 @@ def training_objective(nll: jax.Array, mask: jax.Array, reduction: str) -> jax.A
   raise ValueError(f"loss reduction {reduction!r}; allowed: {LOSS_REDUCTIONS}")
 
 
-class _Layers(nn.Module):
-  """The RNN layers with dropout on each layer's input and output (Zaremba placement)."""
-  cells: Sequence[Any]
-  dropout_rate: float
-  variational_dropout: bool
-  unroll: int
-  impl: str
-
-  @nn.compact
-  def __call__(self, xs, lengths, initial_states, deterministic):
-    broadcast_dims = (1,) if self.variational_dropout else ()
-    sizes = recurrence.layer_input_sizes(self.cells, xs.shape[-1], False)
-    h = nn.Dropout(self.dropout_rate, broadcast_dims=broadcast_dims)(
-        xs, deterministic=deterministic)
-    final_states = []
-    for layer, (cell, size) in enumerate(zip(self.cells, sizes)):
-      params = self.param(f"layer_{layer}", lambda key, c=cell, s=size: c.init(key, s))
-      init = None if initial_states is None else initial_states[layer]
-      state, h = recurrence.scan(cell, params, h, lengths=lengths, initial_state=init,
-                                 unroll=self.unroll, impl=self.impl)
-      final_states.append(state)
-      h = nn.Dropout(self.dropout_rate, broadcast_dims=broadcast_dims)(
-          h, deterministic=deterministic)
-    return final_states, h
-
-
 class LanguageModel(nn.Module):
   """Next-token model; see the module docstring.
 
@@ -114,7 +88,7 @@ class LanguageModel(nn.Module):
     tie_weights: softmax weights = embedding matrix (E must equal H).
     loss_reduction: how training reduces per-token NLLs (:func:`training_objective`);
       not used by ``__call__``.
-    unroll, impl: passed to ``rnnlab.recurrence.scan``.
+    unroll, remat, impl: passed to ``rnnlab.recurrence.scan``.
     dtype: compute dtype of the embedding and softmax (the cells carry their own).
   """
   vocab_size: int
@@ -125,6 +99,7 @@ class LanguageModel(nn.Module):
   tie_weights: bool = False
   loss_reduction: str = "mean"
   unroll: int = 1
+  remat: bool = False
   impl: str = "auto"
   dtype: Any = jnp.float32
 
@@ -140,9 +115,10 @@ class LanguageModel(nn.Module):
                        f"{embed_size} and hidden_size={hidden}")
     self.embed = nn.Embed(self.vocab_size, embed_size, dtype=self.dtype,
                           embedding_init=nn.initializers.normal(stddev=1.0))
-    self.rnn = _Layers(cells=tuple(self.cells), dropout_rate=self.dropout_rate,
-                       variational_dropout=self.variational_dropout, unroll=self.unroll,
-                       impl=self.impl)
+    self.rnn = rnn.StackedRNN(cells=tuple(self.cells), dropout_rate=self.dropout_rate,
+                              input_dropout=True, output_dropout=True,
+                              variational_dropout=self.variational_dropout, unroll=self.unroll,
+                              remat=self.remat, impl=self.impl)
     if self.tie_weights:
       self.softmax_bias = self.param("softmax_bias", nn.initializers.zeros, (self.vocab_size,))
     else:
@@ -166,7 +142,7 @@ class LanguageModel(nn.Module):
     if tokens.ndim != 2:
       raise ValueError(f"tokens must be [B, T] ids, got shape {tokens.shape}")
     xs = self.embed(tokens)
-    final_states, hs = self.rnn(xs, lengths, initial_states, deterministic)
+    final_states, hs = self.rnn(xs, lengths, initial_states, deterministic=deterministic)
     if self.tie_weights:
       logits = self.embed.attend(hs.astype(self.dtype))
       logits = logits + self.softmax_bias.reshape((1,) * (logits.ndim - 1) + (-1,))

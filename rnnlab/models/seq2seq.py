@@ -46,8 +46,14 @@ def _dense_init(key, fan_in: int, fan_out: int, dtype) -> dict:
           "b": jnp.zeros((fan_out,), dtype)}
 
 
-def _dense(params: dict, x: jax.Array) -> jax.Array:
-  return x @ params["w"] + params["b"].reshape((1,) * (x.ndim - 1) + params["b"].shape)
+def _dense(params: dict, x: jax.Array, dtype) -> jax.Array:
+  """``x @ w + b`` in the compute ``dtype``."""
+  b = params["b"].astype(dtype)
+  return x.astype(dtype) @ params["w"].astype(dtype) + b.reshape((1,) * (x.ndim - 1) + b.shape)
+
+
+def _cast(params: Any, dtype) -> Any:
+  return jax.tree.map(lambda p: p.astype(dtype), params)
 
 
 class Seq2Seq(nn.Module):
@@ -71,7 +77,10 @@ class Seq2Seq(nn.Module):
   input_feeding: bool = True
   dropout_rate: float = 0.0
   cell_kwargs: tuple = ()  # extra cell hyperparameters as (name, value) pairs (hashable)
-  dtype: Any = jnp.float32
+  encoder_cell_kwargs: tuple = ()  # the encoder cell's own (name, value) pairs (over cell_kwargs)
+  decoder_cell_kwargs: tuple = ()  # the decoder cell's own (name, value) pairs (over cell_kwargs)
+  block: str = "none"  # the encoder stack's block (rnnlab.nn.BLOCKS)
+  dtype: Any = jnp.float32  # compute dtype of cells, embeddings, attention, read-out, output
   param_dtype: Any = jnp.float32
 
   # ---- construction -------------------------------------------------------------
@@ -106,20 +115,22 @@ class Seq2Seq(nn.Module):
       raise ValueError(f"encoder_layers={self.encoder_layers!r}; allowed: an int >= 1")
     if not 0.0 <= self.dropout_rate < 1.0:
       raise ValueError(f"dropout_rate={self.dropout_rate!r}; allowed: 0 <= rate < 1")
-    extra = dict(self.cell_kwargs or {})
-    common = dict(dtype=self.dtype, param_dtype=self.param_dtype, **extra)
+    common = dict(dtype=self.dtype, param_dtype=self.param_dtype, **dict(self.cell_kwargs or {}))
+    encoder_kwargs = {**common, **dict(self.encoder_cell_kwargs or {})}
+    decoder_kwargs = {**common, **dict(self.decoder_cell_kwargs or {})}
     enc_cells = tuple(cells_lib.make_cell(self.encoder_cell, hidden_size=self.encoder_hidden_size,
-                                          **common) for _ in range(self.encoder_layers))
+                                          **encoder_kwargs) for _ in range(self.encoder_layers))
     self.dec_cell = cells_lib.make_cell(self.decoder_cell, hidden_size=self.decoder_hidden_size,
-                                        **common)
-    self.source_embed = nn.Embed(self.source_vocab_size, self.embed_size,
+                                        **decoder_kwargs)
+    self.source_embed = nn.Embed(self.source_vocab_size, self.embed_size, dtype=self.dtype,
                                  param_dtype=self.param_dtype, name="source_embed")
-    self.target_embed = nn.Embed(self.target_vocab_size, self.embed_size,
+    self.target_embed = nn.Embed(self.target_vocab_size, self.embed_size, dtype=self.dtype,
                                  param_dtype=self.param_dtype, name="target_embed")
     self.encoder = rnn.StackedRNN(cells=enc_cells, bidirectional=self.bidirectional,
-                                  dropout_rate=self.dropout_rate, name="encoder")
+                                  dropout_rate=self.dropout_rate, block=self.block,
+                                  name="encoder")
     state_leaves = jax.tree.leaves(jax.eval_shape(lambda: self.dec_cell.initial_state((1,))))
-    self.bridge = [nn.Dense(leaf.shape[-1], param_dtype=self.param_dtype,
+    self.bridge = [nn.Dense(leaf.shape[-1], dtype=self.dtype, param_dtype=self.param_dtype,
                             name=f"bridge_{i}") for i, leaf in enumerate(state_leaves)]
     self.decoder_params = self.param(
         "decoder_cell", lambda k: self.dec_cell.init(k, self._decoder_input_size()))
@@ -151,7 +162,9 @@ class Seq2Seq(nn.Module):
     else:
       summary = cell.output(top)
     mask = jnp.arange(source.shape[1])[None, :] < source_length[:, None]
-    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory, mask)
+    memory = memory.astype(self.dtype)
+    keys = (attention_lib.project_keys(self.attention, _cast(self.attention_params, self.dtype),
+                                       memory, mask)
             if self.uses_attention else memory[:, :, :0])
     static = {"memory": memory, "keys": keys, "mask": mask, "summary": summary}
     template = self.dec_cell.initial_state((source.shape[0],))
@@ -171,30 +184,36 @@ class Seq2Seq(nn.Module):
     state, feed = carry
     cell = self.dec_cell
     mask = static["mask"]
+    attention_params = _cast(self.attention_params, self.dtype)
+    emb = emb.astype(self.dtype)
     if self.attention == "none":
       context = static["summary"]
       state, h = cell(self.decoder_params, state, jnp.concatenate([emb, context], axis=-1))
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1)))
+      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1),
+                                self.dtype))
       weights = jnp.zeros(mask.shape, jnp.float32)
     elif self.attention == "additive":
       context, weights = attention_lib.attend(
-          "additive", self.attention_params, cell.output(state), static["keys"],
+          "additive", attention_params, cell.output(state).astype(self.dtype), static["keys"],
           static["memory"], mask)
       state, h = cell(self.decoder_params, state, jnp.concatenate([emb, context], axis=-1))
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1)))
+      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1),
+                                self.dtype))
     else:
       x = jnp.concatenate([emb, feed.astype(emb.dtype)], -1) if self.input_feeding else emb
       state, h = cell(self.decoder_params, state, x)
       context, weights = attention_lib.attend(
-          self.attention, self.attention_params, h, static["keys"], static["memory"], mask)
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([context, h], -1)))
+          self.attention, attention_params, h.astype(self.dtype), static["keys"],
+          static["memory"], mask)
+      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([context, h], -1),
+                                self.dtype))
     return (state, readout.astype(jnp.float32)), readout, weights
 
   def decode_step(self, static: dict, carry: Any, tokens: jax.Array):
     """``tokens [B]`` -> ``(log_probs [B, V], carry, attention weights [B, S])``."""
     emb = self.target_embed(tokens)
     carry, readout, weights = self._step(static, carry, emb)
-    logits = _dense(self.output_params, readout).astype(jnp.float32)
+    logits = _dense(self.output_params, readout, self.dtype).astype(jnp.float32)
     return jax.nn.log_softmax(logits), carry, weights
 
   def __call__(self, source: jax.Array, source_length: jax.Array, target_input: jax.Array,
@@ -209,7 +228,7 @@ class Seq2Seq(nn.Module):
 
     _, (readouts, weights) = jax.lax.scan(body, carry, jnp.swapaxes(emb, 0, 1))
     readouts = self.dropout(jnp.swapaxes(readouts, 0, 1), deterministic=deterministic)
-    logits = _dense(self.output_params, readouts).astype(jnp.float32)
+    logits = _dense(self.output_params, readouts, self.dtype).astype(jnp.float32)
     return logits, jnp.swapaxes(weights, 0, 1)
 
 

@@ -2,8 +2,9 @@
 state-linear cells, and attention (additive, multiplicative)."""
 from rnnlab.nn import attention
 from rnnlab.nn.residual_block import ResidualBlock
-from rnnlab.nn.rnn import RNN, Bidirectional, StackedRNN, stacked_params_to_list
+from rnnlab.nn.rnn import RNN, Bidirectional
+from rnnlab.nn.stacked import BLOCKS, StackedRNN, reduced_lengths, stacked_params_to_list
 from rnnlab.nn.tree_encoder import TreeEncoder
 
-__all__ = ["RNN", "Bidirectional", "ResidualBlock", "StackedRNN", "TreeEncoder", "attention",
-           "stacked_params_to_list"]
+__all__ = ["RNN", "Bidirectional", "BLOCKS", "ResidualBlock", "StackedRNN", "TreeEncoder",
+           "attention", "reduced_lengths", "stacked_params_to_list"]

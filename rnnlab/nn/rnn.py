@@ -1,4 +1,4 @@
-"""Flax Linen wrappers over the pure cells: ``RNN``, ``Bidirectional``, ``StackedRNN``.
+"""Flax Linen wrappers over the pure cells: ``RNN``, ``Bidirectional`` (stacks: ``rnnlab.nn.stacked``).
 
 The parameters are created by the cell's own ``init``, so a model's params are an ordinary
 Flax tree (``{"cell": {"w_x": ..., ...}}`` for ``RNN``), and the maths is the pure
@@ -49,48 +49,3 @@ class Bidirectional(nn.Module):
     return recurrence.bidirectional(self.forward_cell, self.backward_cell, params, xs,
                                     lengths=lengths, merge=self.merge, initial_states=initial_states,
                                     unroll=self.unroll, remat=self.remat, impl=self.impl)
-
-
-class StackedRNN(nn.Module):
-  """A deep (optionally bidirectional, residual) RNN; dropout between layers.
-
-  ``__call__(xs [B, T, D], lengths, initial_states, deterministic)`` returns
-  ``(final_states, ys)`` with one final state per layer. Dropout draws from the Flax rng
-  stream ``"dropout"`` when ``deterministic=False``.
-  """
-
-  cells: Sequence[Any]
-  dropout_rate: float = 0.0
-  residual: bool = False
-  bidirectional: bool = False
-  unroll: int = 1
-  remat: bool = False
-  impl: str = "auto"
-
-  @nn.compact
-  def __call__(self, xs, lengths=None, initial_states=None, deterministic=True):
-    sizes = recurrence.layer_input_sizes(self.cells, xs.shape[-1], self.bidirectional)
-    params = []
-    for layer, (cell, size) in enumerate(zip(self.cells, sizes)):
-      if self.bidirectional:
-        params.append({"forward": _cell_param(self, f"layer_{layer}_forward", cell, size),
-                       "backward": _cell_param(self, f"layer_{layer}_backward", cell, size)})
-      else:
-        params.append(_cell_param(self, f"layer_{layer}", cell, size))
-    use_dropout = self.dropout_rate > 0.0 and not deterministic
-    key = self.make_rng("dropout") if use_dropout else None
-    return recurrence.stack(self.cells, params, xs, lengths=lengths, initial_states=initial_states,
-                            dropout_rate=self.dropout_rate, key=key, residual=self.residual,
-                            bidirectional_layers=self.bidirectional, unroll=self.unroll,
-                            remat=self.remat, impl=self.impl)
-
-
-def stacked_params_to_list(variables: dict, num_layers: int, bidirectional: bool = False) -> list:
-  """The per-layer param trees of a ``StackedRNN``'s ``params`` collection, in layer order."""
-  params = variables.get("params", variables)
-  if bidirectional:
-    return [{"forward": params[f"layer_{i}_forward"], "backward": params[f"layer_{i}_backward"]}
-            for i in range(num_layers)]
-  return [params[f"layer_{i}"] for i in range(num_layers)]
-
-

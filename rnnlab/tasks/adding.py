@@ -21,9 +21,8 @@ import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
-from rnnlab import cells
-from rnnlab import recurrence
-from rnnlab.tasks import recurrent_model
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 
@@ -58,10 +57,10 @@ class AddingTask(Task):
   def default_config(self) -> ml_collections.ConfigDict:
     return ml_collections.ConfigDict(dict(
         data=dict(seq_length=100, eval_size=1000, eval_seed=1234),
-        model=recurrent_model.default_model_config()))
+        model=cell_config.default_model_config()))
 
   def config_choices(self):
-    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS}
+    return cell_config.config_choices()
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
     if config.data.seq_length < 2:
@@ -69,7 +68,7 @@ class AddingTask(Task):
                        f"{config.data.seq_length!r}")
     if config.data.eval_size < 1:
       raise ValueError(f"config.data.eval_size must be >= 1, got {config.data.eval_size!r}")
-    recurrent_model.validate_model_config(config.model)
+    cell_config.validate_model_config(config.model)
 
   def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
     del shard_count
@@ -89,7 +88,7 @@ class AddingTask(Task):
       yield {k: v[start:start + batch_size] for k, v in examples.items()}
 
   def build_model(self, config) -> nn.Module:
-    return recurrent_model.build_model(config.model, num_outputs=1, read_out="last")
+    return builders.build_recurrent_model(config.model, num_outputs=1, read_out="last")
 
   def init_params(self, model, config, batch, *, key) -> Any:
     return model.init({"params": key}, jnp.asarray(batch["inputs"]))["params"]

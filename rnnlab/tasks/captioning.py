@@ -28,8 +28,8 @@ from rnnlab.data.captioning import batching, caption_sets, captions as captions_
 from rnnlab.data.translation import tokenizers
 from rnnlab.metrics import captioning as metrics_lib
 from rnnlab.models import captioner
+from rnnlab.models import cell_config
 from rnnlab.models import losses
-from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import IndexedBatchIterator, Task
 
@@ -37,8 +37,8 @@ TOKENIZER_FILE = batching.TOKENIZER_FILE
 
 
 def default_config() -> ml_collections.ConfigDict:
-  model = recurrent_model.default_model_config()
-  for key in ("num_layers", "unroll", "impl"):
+  model = cell_config.default_model_config()
+  for key in ("num_layers", "unroll", "remat", "impl", "block"):
     del model[key]
   model.update(dict(variant="show_attend_tell", hidden_size=256, embed_size=64,
                     attention_size=128, attention_penalty=1.0, channels=32, num_stages=3,
@@ -115,7 +115,7 @@ class CaptioningTask(Task):
   def config_choices(self):
     return {"data.dataset": caption_sets.DATASETS, "data.eval_split": caption_sets.SPLITS,
             "data.test_split": caption_sets.SPLITS, "model.cell": tuple(cells.CELLS),
-            "model.variant": captioner.VARIANTS}
+            "model.dtype": cell_config.DTYPES, "model.variant": captioner.VARIANTS}
 
   def validate_config(self, config):
     d, m = config.data, config.model
@@ -128,7 +128,7 @@ class CaptioningTask(Task):
     if m.attention_penalty < 0 or m.decoding.beam_size < 1:
       raise ValueError("config.model.attention_penalty must be >= 0 and "
                        "model.decoding.beam_size >= 1")
-    recurrent_model.validate_model_config(ml_collections.ConfigDict(dict(
+    cell_config.validate_model_config(ml_collections.ConfigDict(dict(
         m.to_dict(), num_layers=1, unroll=1)))
 
   def prepare_workdir(self, config, workdir):

@@ -21,9 +21,8 @@ import ml_collections
 import numpy as np
 import optax
 
-from rnnlab import cells
-from rnnlab import recurrence
-from rnnlab.tasks import recurrent_model
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 
@@ -60,10 +59,10 @@ class CopyMemoryTask(Task):
   def default_config(self) -> ml_collections.ConfigDict:
     return ml_collections.ConfigDict(dict(
         data=dict(delay=100, copy_length=10, num_symbols=8, eval_size=1000, eval_seed=1234),
-        model=recurrent_model.default_model_config()))
+        model=cell_config.default_model_config()))
 
   def config_choices(self):
-    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS}
+    return cell_config.config_choices()
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
     for key in ("delay", "copy_length", "eval_size"):
@@ -71,7 +70,7 @@ class CopyMemoryTask(Task):
         raise ValueError(f"config.data.{key} must be >= 1, got {config.data[key]!r}")
     if config.data.num_symbols < 2:
       raise ValueError(f"config.data.num_symbols must be >= 2, got {config.data.num_symbols!r}")
-    recurrent_model.validate_model_config(config.model)
+    cell_config.validate_model_config(config.model)
 
   def _examples(self, config, rng, num_examples) -> Batch:
     return make_examples(rng, num_examples, delay=config.data.delay,
@@ -95,8 +94,8 @@ class CopyMemoryTask(Task):
     return config.data.num_symbols + 2
 
   def build_model(self, config) -> nn.Module:
-    return recurrent_model.build_model(config.model, num_outputs=self._vocab_size(config),
-                                       read_out="all")
+    return builders.build_recurrent_model(config.model, num_outputs=self._vocab_size(config),
+                                          read_out="all")
 
   def _logits(self, model, params, inputs, *, key=None, train=False):
     """int32 [B, L] -> logits [B, L, V]."""

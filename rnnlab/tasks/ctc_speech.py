@@ -30,21 +30,18 @@ import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
-from rnnlab import cells
-from rnnlab import features
-from rnnlab import recurrence
 from rnnlab.baselines import kneser_ney
-from rnnlab.data.speech import alphabet as alphabet_lib
 from rnnlab.data.speech import batching
 from rnnlab.data.speech import sources
 from rnnlab.decoding import ctc as ctc_decoding
 from rnnlab.metrics import speech as speech_metrics
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.models import ctc as ctc_model
-from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, Task
 
-ALPHABET = alphabet_lib.Alphabet()
+ALPHABET = builders.SPEECH_ALPHABET
 SAMPLE_RATE = sources.SAMPLE_RATE
 LM_CHOICES = ("none", "kneser_ney")
 _LABEL_PAD_MULTIPLE = 16
@@ -82,7 +79,7 @@ def default_data_config() -> ml_collections.ConfigDict:
 
 
 def default_model_config() -> ml_collections.ConfigDict:
-  config = recurrent_model.default_model_config()
+  config = cell_config.default_model_config()
   config.hidden_size = 192
   config.num_layers = 3
   config.bidirectional = True
@@ -98,11 +95,7 @@ def default_model_config() -> ml_collections.ConfigDict:
   return config
 
 
-def filterbank_config(data: ml_collections.ConfigDict) -> features.FilterbankConfig:
-  return features.FilterbankConfig(
-      sample_rate=SAMPLE_RATE, num_mels=data.num_mels, frame_length_ms=data.frame_length_ms,
-      frame_step_ms=data.frame_step_ms, preemphasis=data.preemphasis,
-      delta_order=data.delta_order)
+filterbank_config = builders.filterbank_config
 
 
 def encoder_frames(config: ml_collections.ConfigDict, num_samples) -> np.ndarray:
@@ -282,8 +275,8 @@ class CTCSpeechTask(Task):
                                           model=default_model_config()))
 
   def config_choices(self):
-    return {"data.dataset": sources.DATASETS, "model.cell": tuple(cells.CELLS),
-            "model.impl": recurrence.IMPLS, "model.decoding.lm": LM_CHOICES}
+    return {**cell_config.config_choices(), "data.dataset": sources.DATASETS,
+            "model.decoding.lm": LM_CHOICES}
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
     data, model = config.data, config.model
@@ -305,7 +298,7 @@ class CTCSpeechTask(Task):
     if factors and (len(factors) != model.num_layers or min(factors) < 1):
       raise ValueError(f"config.model.reduction_factors must be () or {model.num_layers} ints "
                        f">= 1 (one per layer), got {factors!r}")
-    recurrent_model.validate_model_config(model)
+    cell_config.validate_model_config(model)
     for key in ("train_split", "eval_split", "test_split"):
       try:
         sources.check_split(data.dataset, data[key])
@@ -334,19 +327,7 @@ class CTCSpeechTask(Task):
   # ---- model ----------------------------------------------------------------------
 
   def build_model(self, config) -> nn.Module:
-    model, data = config.model, config.data
-    encoder = ctc_model.CTCModel(
-        cells=recurrent_model.make_cells(model), num_classes=ALPHABET.vocab_size,
-        bidirectional=model.bidirectional, reduction_factors=tuple(model.reduction_factors),
-        dropout_rate=model.dropout_rate, unroll=model.unroll, impl=model.impl)
-    augment = None
-    if data.spec_augment:
-      augment = features.SpecAugmentConfig(
-          num_freq_masks=data.num_freq_masks, freq_mask_width=data.freq_mask_width,
-          num_time_masks=data.num_time_masks, time_mask_width=data.time_mask_width,
-          time_mask_max_fraction=data.time_mask_max_fraction)
-    return ctc_model.SpeechRecognizer(filterbank=filterbank_config(data), encoder=encoder,
-                                      frame_stacking=data.frame_stacking, spec_augment=augment)
+    return builders.build_speech_recognizer(config)
 
   def init_params(self, model, config, batch, *, key) -> Any:
     return model.init({"params": key}, batch["audio"], batch["num_samples"])["params"]

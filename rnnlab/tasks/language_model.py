@@ -45,13 +45,12 @@ import ml_collections
 import numpy as np
 
 from rnnlab import baselines
-from rnnlab import cells
 from rnnlab import data as data_lib
-from rnnlab import recurrence
 from rnnlab.data import vocabulary as vocabulary_lib
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.models import language_model
 from rnnlab.models import losses
-from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 
@@ -171,7 +170,7 @@ class LanguageModelTask(Task):
   # ---- configuration --------------------------------------------------------------
 
   def default_config(self) -> ml_collections.ConfigDict:
-    model = recurrent_model.default_model_config()
+    model = cell_config.default_model_config()
     model.hidden_size = 200
     model.num_layers = 2
     model.embed_size = 0  # 0: the hidden size
@@ -196,8 +195,7 @@ class LanguageModelTask(Task):
         model=model))
 
   def config_choices(self):
-    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS,
-            "data.tokenizer": TOKENIZERS, "data.mode": MODES,
+    return {**cell_config.config_choices(), "data.tokenizer": TOKENIZERS, "data.mode": MODES,
             "data.dataset": tuple(data_lib.dataset_names()),
             "model.loss_reduction": LOSS_REDUCTIONS}
 
@@ -222,7 +220,7 @@ class LanguageModelTask(Task):
     if m.tie_weights and m.embed_size not in (0, m.hidden_size):
       raise ValueError(f"config.model.tie_weights=True needs embed_size == hidden_size (or "
                        f"0), got embed_size={m.embed_size}, hidden_size={m.hidden_size}")
-    recurrent_model.validate_model_config(m)
+    cell_config.validate_model_config(m)
 
   def prepare_workdir(self, config, workdir) -> None:
     """Saves ``vocab.json``; a different vocabulary already there raises ValueError."""
@@ -264,7 +262,7 @@ class LanguageModelTask(Task):
   # ---- model ----------------------------------------------------------------------
 
   def build_model(self, config) -> nn.Module:
-    return build_model(config, load_data(config).vocab_size)
+    return builders.build_language_model(config.model, load_data(config).vocab_size)
 
   def init_params(self, model, config, batch, *, key) -> Any:
     params_key, uniform_key = jax.random.split(key)
@@ -276,7 +274,7 @@ class LanguageModelTask(Task):
   def initial_carry(self, config, *, batch_size) -> Any:
     if config.data.mode != "tbptt":
       return None
-    return language_model.initial_states(recurrent_model.make_cells(config.model), batch_size)
+    return language_model.initial_states(cell_config.make_cells(config.model), batch_size)
 
   # ---- objective and metrics ------------------------------------------------------
 
@@ -357,13 +355,11 @@ class LanguageModelTask(Task):
     return report
 
 
+
 def build_model(config: ml_collections.ConfigDict, vocab_size: int
                 ) -> language_model.LanguageModel:
-  """The :class:`LanguageModel` of ``config.model`` for a vocabulary of ``vocab_size``."""
-  m = config.model
-  model = language_model.LanguageModel(
-      vocab_size=vocab_size, cells=recurrent_model.make_cells(m), embed_size=m.embed_size,
-      dropout_rate=m.dropout_rate, variational_dropout=m.variational_dropout,
-      tie_weights=m.tie_weights, loss_reduction=m.loss_reduction, unroll=m.unroll,
-      impl=m.impl)
-  return model
+  """``rnnlab.models.builders.build_language_model(config.model, vocab_size)``.
+
+  Kept for ``rnnlab.sample`` until it calls the builder directly.
+  """
+  return builders.build_language_model(config.model, vocab_size)

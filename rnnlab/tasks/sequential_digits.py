@@ -30,9 +30,8 @@ import optax
 from sklearn import datasets as sk_datasets
 from sklearn import model_selection
 
-from rnnlab import cells
-from rnnlab import recurrence
-from rnnlab.tasks import recurrent_model
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 
@@ -126,7 +125,7 @@ class SequentialDigitsTask(Task):
   name = "sequential_digits"
 
   def default_config(self) -> ml_collections.ConfigDict:
-    model = recurrent_model.default_model_config()
+    model = cell_config.default_model_config()
     model.hidden_size = 64
     return ml_collections.ConfigDict(dict(
         data=dict(permuted=False, permutation_seed=0, split_seed=0, test_fraction=0.2,
@@ -134,14 +133,14 @@ class SequentialDigitsTask(Task):
         model=model))
 
   def config_choices(self):
-    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS}
+    return cell_config.config_choices()
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
     for key in ("test_fraction", "valid_fraction"):
       value = config.data[key]
       if not 0.0 < value < 1.0:
         raise ValueError(f"config.data.{key} must be a fraction in (0, 1), got {value!r}")
-    recurrent_model.validate_model_config(config.model)
+    cell_config.validate_model_config(config.model)
     train_size = _split_from_config(config, "train")["labels"].shape[0]
     if config.train.batch_size > train_size:
       raise ValueError(f"config.train.batch_size={config.train.batch_size} exceeds the "
@@ -173,7 +172,7 @@ class SequentialDigitsTask(Task):
     return padded_batches(_split_from_config(config, "valid"), batch_size)
 
   def build_model(self, config) -> nn.Module:
-    return recurrent_model.build_model(config.model, num_outputs=NUM_CLASSES, read_out="last")
+    return builders.build_recurrent_model(config.model, num_outputs=NUM_CLASSES, read_out="last")
 
   def init_params(self, model, config, batch, *, key) -> Any:
     return model.init({"params": key}, jnp.asarray(batch["inputs"]))["params"]

@@ -42,6 +42,8 @@ from rnnlab import cells
 from rnnlab import decoding
 from rnnlab.data import translation as data_lib
 from rnnlab.metrics import translation as metrics_lib
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.models import losses
 from rnnlab.models import seq2seq
 from rnnlab.tasks.registry import register_task
@@ -76,20 +78,24 @@ def default_data_config() -> ml_collections.ConfigDict:
 
 
 def default_model_config() -> ml_collections.ConfigDict:
-  return ml_collections.ConfigDict(dict(
+  """``cell`` (both sides), ``dtype``, one section per registered cell, and the seq2seq keys."""
+  config = cell_config.cell_config()
+  config.update(dict(
       embed_size=64,
-      encoder_cell="lstm",
+      encoder_cell="",  # "" = model.cell; a registered cell name for a different encoder
       encoder_hidden_size=64,
       encoder_layers=1,
       bidirectional=True,
-      decoder_cell="lstm",
+      decoder_cell="",  # "" = model.cell
       decoder_hidden_size=128,
       attention="additive",  # "none" | "additive" | "dot" | "general"
       attention_size=128,  # additive attention's hidden size
       input_feeding=True,  # Luong attention only
       dropout_rate=0.0,
+      block="none",  # encoder blocks: rnnlab.nn.BLOCKS
       decoding=dict(beam_size=5, length_penalty=0.6),
   ))
+  return config
 
 
 # ---- data -------------------------------------------------------------------------------
@@ -155,15 +161,8 @@ def load_data(config: ml_collections.ConfigDict) -> TranslationData:
 
 def build_model(model_config: ml_collections.ConfigDict, source_vocab_size: int,
                 target_vocab_size: int) -> seq2seq.Seq2Seq:
-  m = model_config
-  return seq2seq.Seq2Seq(
-      source_vocab_size=source_vocab_size, target_vocab_size=target_vocab_size,
-      embed_size=m.embed_size, encoder_cell=m.encoder_cell,
-      encoder_hidden_size=m.encoder_hidden_size, encoder_layers=m.encoder_layers,
-      bidirectional=m.bidirectional, decoder_cell=m.decoder_cell,
-      decoder_hidden_size=m.decoder_hidden_size, attention=m.attention,
-      attention_size=m.attention_size, input_feeding=m.input_feeding,
-      dropout_rate=m.dropout_rate)
+  """``rnnlab.models.builders.build_seq2seq``; kept for ``rnnlab.translate`` until it calls it."""
+  return builders.build_seq2seq(model_config, source_vocab_size, target_vocab_size)
 
 
 def translate_batch(model: seq2seq.Seq2Seq, params: Any, batch: Batch, *, method: str,
@@ -222,9 +221,12 @@ class TranslationTask(Task):
                                           model=default_model_config()))
 
   def config_choices(self):
-    return {"data.tokenizer": TOKENIZERS, "data.eval_split": SPLITS,
-            "data.test_split": SPLITS, "model.encoder_cell": tuple(cells.CELLS),
-            "model.decoder_cell": tuple(cells.CELLS), "model.attention": seq2seq.ATTENTIONS}
+    choices = cell_config.config_choices()
+    del choices["model.impl"]  # the decoder steps token by token; the encoder uses "auto"
+    return {**choices, "data.tokenizer": TOKENIZERS, "data.eval_split": SPLITS,
+            "data.test_split": SPLITS, "model.encoder_cell": ("",) + tuple(cells.CELLS),
+            "model.decoder_cell": ("",) + tuple(cells.CELLS),
+            "model.attention": seq2seq.ATTENTIONS}
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
     d, m = config.data, config.model
@@ -262,6 +264,9 @@ class TranslationTask(Task):
                        f"{m.decoding.length_penalty!r}")
     if not 0.0 <= m.dropout_rate < 1.0:
       raise ValueError(f"config.model.dropout_rate must be in [0, 1), got {m.dropout_rate!r}")
+    encoder_cell, decoder_cell = builders.seq2seq_cells(m)
+    cell_config.validate_cell(m, encoder_cell, m.encoder_hidden_size)
+    cell_config.validate_cell(m, decoder_cell, m.decoder_hidden_size)
     if m.attention == "dot":
       memory = m.encoder_hidden_size * (2 if m.bidirectional else 1)
       if memory != m.decoder_hidden_size:

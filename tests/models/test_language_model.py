@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from rnnlab import cells
+from rnnlab import nn as rnnlab_nn
 from rnnlab.models import language_model as lm
 from rnnlab.models import losses
 
@@ -73,8 +74,10 @@ def test_dropout_only_in_training_and_variational_mask_is_shared_over_time():
                                   rngs={"dropout": jax.random.key(1)})
     assert not np.allclose(train_logits, eval_logits)
   # Variational: the rate-0.5 mask of a [B, T, H] input is one [B, 1, H] mask over time.
-  layers = lm._Layers(cells=(cells.make_cell("elman", hidden_size=H),), dropout_rate=0.5,
-                      variational_dropout=True, unroll=1, impl="scan")
+  # The LM's layers: rnnlab.nn.StackedRNN with Zaremba's input and output dropout.
+  layers = rnnlab_nn.StackedRNN(cells=(cells.make_cell("elman", hidden_size=H),),
+                                dropout_rate=0.5, input_dropout=True, output_dropout=True,
+                                variational_dropout=True, unroll=1, impl="scan")
   xs = jnp.ones((B, T, H))
   params = layers.init({"params": jax.random.key(0)}, xs, None, None, True)
   capture = {}

@@ -54,14 +54,15 @@ def stacked_variables(params: Sequence[Any], bidirectional: bool = False) -> dic
   """Per-layer params -> the Flax variables of ``rnnlab.nn.StackedRNN`` (``{"params": {...}}``).
 
   The inverse of ``rnnlab.nn.stacked_params_to_list``.
+  The layout is the same either way (``layer_{l}`` holds ``{"forward", "backward"}`` for a
+  bidirectional layer); ``bidirectional`` checks that the trees have it.
   """
   tree = {}
   for layer, layer_params in enumerate(params):
-    if bidirectional:
-      tree[f"layer_{layer}_forward"] = layer_params["forward"]
-      tree[f"layer_{layer}_backward"] = layer_params["backward"]
-    else:
-      tree[f"layer_{layer}"] = layer_params
+    if bidirectional and set(layer_params) != {"forward", "backward"}:
+      raise ValueError(f"bidirectional layer {layer} needs 'forward' and 'backward' params, "
+                       f"got keys {sorted(layer_params)}")
+    tree[f"layer_{layer}"] = layer_params
   return {"params": tree}
 
 
