@@ -2,12 +2,18 @@
 
 Override any config value with ``--config.<section>.<key>=<value>`` (the config is
 locked: a key that does not exist is an error); pick a config variant with
-``--config=configs/adding.py:debug``. Running the same command again on the same workdir
-resumes from its latest checkpoint; a changed config is refused unless the changed keys are
-in ``training.RESUMABLE_KEYS`` or named in ``--allow_config_change``. Multi-host: add
-``--jax_distributed`` on every host (calls ``jax.distributed.initialize()``, which reads the
-cluster from the environment). Bad input ends in one line on stderr (``rnnlab.cli``).
+``--config=configs/adding.py:debug``. A researcher's own cells (or tasks) register from their
+own module with ``--import=my_package.my_cells`` (repeatable; imported before the config file
+is loaded, see ``rnnlab.user_imports``), then ``--config.model.cell=<name>
+--config.model.<name>.<hyperparameter>=...`` select and set them. Running the same command
+again on the same workdir resumes from its latest checkpoint; a changed config is refused
+unless the changed keys are in ``training.RESUMABLE_KEYS`` or named in
+``--allow_config_change``. Multi-host: add ``--jax_distributed`` on every host (calls
+``jax.distributed.initialize()``, which reads the cluster from the environment). Bad input
+ends in one line on stderr (``rnnlab.cli``).
 """
+import sys
+
 from absl import app
 from absl import flags
 from absl import logging
@@ -17,6 +23,7 @@ from ml_collections import config_flags
 from rnnlab import cli
 from rnnlab import config_validation
 from rnnlab import training
+from rnnlab import user_imports
 
 _CONFIG = config_flags.DEFINE_config_file(
     "config", None, "Path to a config file (configs/<name>.py[:variant]).", lock_config=True)
@@ -27,6 +34,7 @@ _ALLOW_CONFIG_CHANGE = flags.DEFINE_list(
 _JAX_DISTRIBUTED = flags.DEFINE_bool(
     "jax_distributed", False, "Call jax.distributed.initialize() first (multi-host runs).")
 flags.mark_flags_as_required(["config", "workdir"])
+user_imports.define_flag()
 
 
 def main(argv):
@@ -48,4 +56,9 @@ def main(argv):
 
 
 if __name__ == "__main__":
+  # Before absl parses --config (which loads the config file and applies its overrides).
+  try:
+    user_imports.import_from_argv(sys.argv)
+  except ValueError as error:
+    cli.fail("rnnlab.main", str(error))
   cli.run(main, program="rnnlab.main", config_flag="config")

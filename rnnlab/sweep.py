@@ -10,7 +10,9 @@ dict ``{"dotted.key": value}`` of ``--config.`` overrides, built with :func:`gri
 in ``log.txt`` there. Re-running the same command skips trials that finished
 (``final_metrics.json`` exists) and resumes the others from their checkpoints. A failed trial
 is recorded in ``<workdir>/sweep_status.json`` and the others go on; the command exits with
-status 1 if any trial failed. ``rnnlab.sweep_ray`` sends the same trials to Ray Tune.
+status 1 if any trial failed. ``--import=my_package.my_cells`` (repeatable; or ``Sweep.imports``)
+is passed to every trial's ``rnnlab.main``, so a sweep can run a researcher's own cells.
+``rnnlab.sweep_ray`` sends the same trials to Ray Tune.
 
 On a machine with accelerators, ``--devices_per_trial=K`` gives every running trial K devices
 of its own (``rnnlab.sweep_devices``: the backend's visible-devices variable, freed when the
@@ -39,6 +41,7 @@ import rnnlab
 from rnnlab import sweep_devices
 from rnnlab import cli
 from rnnlab.training import run_directory
+from rnnlab import user_imports
 
 FINAL_METRICS_FILE = run_directory.FINAL_METRICS_FILE  # a finished trial has it
 STATUS_FILE = "sweep_status.json"
@@ -54,6 +57,7 @@ class Sweep:
   config: str
   trials: Sequence[Trial]
   fixed: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+  imports: Sequence[str] = ()  # modules every trial imports first (``rnnlab.main --import``)
 
 
 # ---- building trials ---------------------------------------------------------------
@@ -135,11 +139,12 @@ def _flag_value(value: Any) -> str:
 
 
 def trial_command(sweep: Sweep, overrides: Mapping[str, Any], workdir: str) -> list[str]:
-  """The ``rnnlab.main`` command line of one trial."""
+  """The ``rnnlab.main`` command line of one trial (``--import`` flags first)."""
   merged = dict(sweep.fixed)
   merged.update(overrides)
-  return ([sys.executable, "-m", "rnnlab.main", f"--config={sweep.config}",
-           f"--workdir={workdir}"]
+  return ([sys.executable, "-m", "rnnlab.main"]
+          + [f"--{user_imports.FLAG}={module}" for module in sweep.imports]
+          + [f"--config={sweep.config}", f"--workdir={workdir}"]
           + [f"--config.{key}={_flag_value(value)}" for key, value in merged.items()])
 
 
@@ -250,6 +255,9 @@ def main(argv):
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
   sweep_flags = flags.FLAGS
   sweep = load_sweep(sweep_flags.sweep)
+  imports = tuple(sweep.imports) + tuple(sweep_flags[user_imports.FLAG].value)
+  user_imports.import_modules(imports)  # a ValueError ends in one line (rnnlab.cli)
+  sweep = dataclasses.replace(sweep, imports=tuple(dict.fromkeys(imports)))
   if sweep_flags.dry_run:
     for overrides in sweep.trials:
       print(" ".join(trial_command(sweep, overrides,
@@ -281,6 +289,7 @@ def _define_flags() -> None:
   flags.DEFINE_list("devices", None, "Device ids to hand out instead of the detected ones "
                     "(needs --device_backend).")
   flags.mark_flags_as_required(["sweep", "workdir"])
+  user_imports.define_flag()
 
 
 if __name__ == "__main__":
