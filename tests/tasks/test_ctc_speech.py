@@ -15,6 +15,7 @@ from rnnlab.data.speech import embedded
 from rnnlab.data.speech import wav_io
 from rnnlab.tasks import ctc_speech
 from rnnlab.tasks import get_task
+from tests.tasks import few_steps
 
 
 def _debug_config(data_dir):
@@ -180,3 +181,17 @@ def test_prose_set_takes_its_flite_split_by_name():
   with pytest.raises(ValueError, match=r"config.data.test_split: Unknown split 'test_flite' "
                                        r"of 'rnnlab_speech'; allowed: \('train', "):
     task.validate_config(config)
+
+
+@pytest.mark.slow  # compiles the CTC train step
+def test_bfloat16_trains_a_few_steps_and_cell_sections_apply(data_dir, key):
+  task = get_task("ctc_speech")
+  config = _debug_config(data_dir)
+  config.model.dtype = "bfloat16"
+  config.model.lstm.peephole = True
+  task.validate_config(config)
+  few_steps.train_a_few_steps(task, config)
+  model = task.build_model(config)
+  batch = {"audio": np.zeros((2, 16000), np.int16), "num_samples": np.array([16000, 5000])}
+  shapes = jax.eval_shape(lambda k: task.init_params(model, config, batch, key=k), key)
+  assert "p_i" in shapes["encoder"]["layer_0"]["forward"]

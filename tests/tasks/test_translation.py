@@ -3,6 +3,7 @@ import importlib.util
 import json
 import os
 
+import jax
 import numpy as np
 import pytest
 
@@ -12,6 +13,7 @@ from rnnlab.analysis import attention_plots
 from rnnlab.data import translation as data_lib
 from rnnlab.tasks import get_task
 from rnnlab.tasks import translation
+from tests.tasks import few_steps
 
 
 def _debug_config(data_dir):
@@ -212,3 +214,23 @@ def test_own_parallel_files_tokenizers_from_train_saved_in_workdir(tmp_path, tok
   config.data.target_lang = ""
   with pytest.raises(ValueError, match="needs data.source_lang and data.target_lang"):
     translation.TranslationData(config.data)
+
+
+@pytest.mark.slow  # compiles the seq2seq train step
+def test_cell_sections_and_bfloat16_reach_encoder_and_decoder(data_dir, key):
+  task = get_task("translation")
+  config = _debug_config(data_dir)
+  config.model.lstm.peephole = True
+  config.model.dtype = "bfloat16"
+  task.validate_config(config)
+  model = task.build_model(config)
+  batch = next(task.train_iterator(config, batch_size=8))
+  shapes = jax.eval_shape(lambda k: task.init_params(model, config, batch, key=k), key)
+  assert "p_i" in shapes["decoder_cell"]
+  assert "p_i" in shapes["encoder"]["layer_0"]["forward"]
+  few_steps.train_a_few_steps(task, config)
+  config.model.cell = "gru"  # model.cell sets both sides
+  shapes = jax.eval_shape(lambda k: task.init_params(task.build_model(config), config, batch,
+                                                     key=k), key)
+  assert shapes["decoder_cell"]["b_h"].shape == (3 * config.model.decoder_hidden_size,)
+  assert "b_h" in shapes["encoder"]["layer_0"]["forward"]
