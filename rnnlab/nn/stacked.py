@@ -24,11 +24,12 @@ shared by all time steps (Gal & Ghahramani 2016).
 
 Parameters: ``layer_{l}`` holds what ``recurrence.stack`` takes for that layer: the cell's
 own tree (``w_x``, ``w_h``, ...), or ``{"forward": ..., "backward": ...}`` when
-bidirectional (an ``rnnlab.nn.Bidirectional`` child named ``layer_{l}``);
-:func:`stacked_params_to_list` reads them in layer order.
+bidirectional; :func:`stacked_params_to_list` reads them in layer order.
 
 Dropout masks come from Flax ``nn.Dropout`` submodules named ``Dropout_0``, ``Dropout_1``,
-... in the order they are applied, so the LM and CTC models keep their former masks.
+... in the order they are applied, so the LM and CTC models keep their former masks; the
+parameters of the LM, the seq2seq encoder and the synthetic tasks' model keep their former
+initial values (the CTC model's are drawn afresh: its layers were separate modules).
 """
 from typing import Any, Sequence
 
@@ -38,7 +39,6 @@ import jax.numpy as jnp
 
 from rnnlab import recurrence
 from rnnlab.features import frame_stacking
-from rnnlab.nn import rnn
 
 # Blocks wrapping each recurrent layer: "none" = plain recurrent layers. A block module
 # (e.g. a residual block: norm -> recurrence -> gated MLP) is added here by name.
@@ -130,11 +130,15 @@ class StackedRNN(nn.Module):
         h = self._dropout(h, deterministic)
       init = None if initial_states is None else initial_states[layer]
       if self.bidirectional:
-        # A child module holding {"forward", "backward"}: the layout (and initial values) of
-        # ``rnnlab.nn.Bidirectional``.
-        state, ys = rnn.Bidirectional(forward_cell=cell, backward_cell=cell, merge="concat",
-                                      name=f"layer_{layer}", **scan_kwargs)(
-                                          h, lengths=lengths, initial_states=init)
+        def init_both(key, c=cell, s=h.shape[-1]):
+          # Two keys drawn in order (forward, backward): the initial values of the former
+          # ``layer_{l}_forward`` / ``layer_{l}_backward`` params, in the nested layout.
+          # (Flax also calls this under eval_shape in apply, to check shapes: no rng there.)
+          backward_key = self.make_rng("params") if self.is_initializing() else key
+          return {"forward": c.init(key, s), "backward": c.init(backward_key, s)}
+        params = self.param(f"layer_{layer}", init_both)
+        state, ys = recurrence.bidirectional(cell, cell, params, h, lengths=lengths,
+                                             merge="concat", initial_states=init, **scan_kwargs)
       else:
         params = self.param(f"layer_{layer}", lambda key, c=cell, s=h.shape[-1]: c.init(key, s))
         state, ys = recurrence.scan(cell, params, h, lengths=lengths, initial_state=init,
