@@ -98,14 +98,19 @@ def _generate(model, params, prompt: jax.Array, key: jax.Array, temperature: jax
   return tokens
 
 
+MAX_LENGTH = 100_000  # tokens per call: one jitted scan, its outputs held in memory
+
+
 def generate(run: LoadedRun, prompt: str, *, length: int, temperature: float = 0.8,
              seed: int = 0) -> str:
   """The text of ``length`` tokens sampled after ``prompt`` (the prompt not included).
 
   An empty prompt starts after a newline (characters) or ``<eos>`` (words).
   """
-  if length < 1:
-    raise ValueError(f"length must be >= 1, got {length}")
+  if not 1 <= length <= MAX_LENGTH:
+    raise ValueError(f"length must be in [1, {MAX_LENGTH}] tokens, got {length}: the tokens are "
+                     "drawn in one compiled loop held in memory; for more, call it again with "
+                     "the end of the text as the prompt")
   if not (temperature >= 0 and math.isfinite(temperature)):
     raise ValueError(f"temperature must be a finite number >= 0 (0 = greedy), got {temperature}")
   ids = run.tokenizer.encode(prompt if prompt else "\n", on_unseen="error")

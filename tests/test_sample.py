@@ -115,3 +115,10 @@ def test_cli_prints_only_the_sample_on_stdout_and_damage_in_one_line(run_dir, tm
   assert result.returncode == 1 and result.stdout == "" and "Traceback" not in result.stderr
   assert re.match(r"rnnlab\.sample: checkpoint .*checkpoints/4/state cannot be read",
                   result.stderr.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("length", [0, 100_001, 100_000_000])
+def test_length_outside_the_stated_bound_is_refused_before_any_work(length):
+  # Issue 18 item 8: --length=100000000 ran silently for minutes with no bound stated.
+  with pytest.raises(ValueError, match=r"length must be in \[1, 100000\] tokens"):
+    sample.generate(None, "The ", length=length)

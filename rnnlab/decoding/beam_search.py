@@ -102,7 +102,7 @@ def beam_search(step_fn: StepFn, params: Any, static: Any, dynamic: Any, *, beam
   check_search_args(bos_id, eos_id, max_length)
   if not isinstance(beam_size, int) or beam_size < 1:
     raise ValueError(f"beam_size={beam_size!r}; allowed: an int >= 1")
-  if alpha < 0:
+  if not alpha >= 0 or alpha == float("inf"):  # NaN fails the comparison
     raise ValueError(f"alpha={alpha!r}; allowed: >= 0 (length normalisation strength)")
   batch, k = batch_size_of(dynamic), beam_size
   static = _tile_beams(static, k)

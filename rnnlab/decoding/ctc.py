@@ -107,6 +107,9 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
     raise ValueError(f"log_probs must be [T, V], got shape {log_probs.shape}.")
   if not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
     raise ValueError(f"beam_width must be an int >= 1, got {beam_width!r}.")
+  for name, value in (("lm_weight", lm_weight), ("insertion_bonus", insertion_bonus)):
+    if not np.isfinite(value):
+      raise ValueError(f"{name}={value!r}; allowed: a finite number")
   if lm is None and lm_weight != 0.0:
     raise ValueError(f"lm_weight={lm_weight!r} needs an lm; allowed without one: 0.0")
   use_lm = lm is not None and lm_weight != 0.0

@@ -149,3 +149,10 @@ def test_bad_arguments():
   with pytest.raises(ValueError, match="alpha=-1"):
     beam_search(toy.step_fn, params, static, dynamic, beam_size=2, bos_id=1, eos_id=2,
                 max_length=3, alpha=-1.0)
+
+
+@pytest.mark.parametrize("alpha", [float("nan"), float("inf"), -0.5])
+def test_non_finite_or_negative_length_penalty_is_refused(alpha):
+  with pytest.raises(ValueError, match="allowed: >= 0"):
+    beam_search(lambda p, s, d, t: None, None, None, jnp.zeros((1, 2)), beam_size=2,
+                bos_id=0, eos_id=1, max_length=3, alpha=alpha)

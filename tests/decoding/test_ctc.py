@@ -187,3 +187,12 @@ def test_jax_greedy_matches_host_greedy():
   expected = ctc.greedy_decode(logits, lengths)
   assert [list(np.asarray(ids)[b, :n]) for b, n in enumerate(np.asarray(num_ids))] == expected
   assert np.all(np.asarray(ids)[np.arange(10)[None, :] >= np.asarray(num_ids)[:, None]] == BLANK)
+
+
+@pytest.mark.parametrize("name", ["lm_weight", "insertion_bonus"])
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_non_finite_fusion_weights_are_refused(name, value):
+  # Issue 18 item 8: --lm_weight=nan was accepted and gave an empty transcript.
+  log_probs = np.log(np.full((3, 4), 0.25))
+  with pytest.raises(ValueError, match=f"{name}={value!r}; allowed: a finite number"):
+    ctc.prefix_beam_search(log_probs, beam_width=2, **{name: value})
