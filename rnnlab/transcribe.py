@@ -22,6 +22,7 @@ from absl import flags
 import jax
 import ml_collections
 import numpy as np
+import soundfile
 
 from rnnlab import cli
 from rnnlab.data.speech import wav_io
@@ -53,8 +54,36 @@ def load_trained(workdir: str, checkpoint: str = "latest"
   return config, model, run_directory.restore_params(workdir, config, checkpoint).params
 
 
+MAX_SECONDS = 60.0  # per file: the whole file is decoded in one pass (memory grows with it)
+
+
+def check_duration(path: str, max_seconds: float = MAX_SECONDS) -> None:
+  """Refuses a file longer than ``max_seconds`` from its header, before reading its samples.
+
+  The models are trained on utterances of a few seconds and a file is featurised, encoded
+  and decoded in one pass, so memory grows with its length (a 10-minute WAV passed 10 GB);
+  longer recordings must be cut first. A header soundfile cannot read is left to the reader,
+  whose error names the file.
+  """
+  try:
+    info = soundfile.info(path)
+  except Exception:  # pylint: disable=broad-except
+    return
+  seconds = info.frames / max(info.samplerate, 1)
+  if seconds > max_seconds:
+    raise ValueError(
+        f"{path} is {seconds:.1f} s long; rnnlab.transcribe takes at most {max_seconds:.0f} s "
+        "per file (one pass over the whole file: memory grows with its length). Cut it first, "
+        f"e.g. `sox {path} part.wav trim 0 {max_seconds:.0f} : newfile : restart`")
+
+
 def audio_batch(path: str, bucket_samples: int) -> dict[str, np.ndarray]:
-  """One WAV file as a batch of one (int16 audio padded to a multiple of ``bucket_samples``)."""
+  """One WAV file as a batch of one (int16 audio padded to a multiple of ``bucket_samples``).
+
+  Raises:
+    ValueError: see ``wav_io.read_wav``, and a file over ``MAX_SECONDS`` (``check_duration``).
+  """
+  check_duration(path)
   waveform, _ = wav_io.read_wav(path, sample_rate=ctc_speech.SAMPLE_RATE, resample_to_rate=True)
   pcm = wav_io.float_to_int16(waveform)
   width = -(-pcm.shape[0] // bucket_samples) * bucket_samples
