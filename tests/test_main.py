@@ -35,5 +35,5 @@ def test_invalid_value_stops_before_training_naming_the_choices(tmp_path):
                  "--config.model.cell=lstmm")
   assert result.returncode == 1
   assert ("invalid config: invalid value 'lstmm' for config.model.cell; allowed: "
-          "('elman', 'irnn', 'lstm', 'gru')") in result.stderr
+          "('elman', 'irnn', 'lstm', 'gru', 'mingru', 'minlstm', 'lru', 'rglru')") in result.stderr
   assert not os.path.exists(tmp_path / "config.json")
