@@ -15,7 +15,9 @@ Layer ``l`` (0-based) of a stack of ``L``:
    the embeddings), the previous layer's output otherwise (always, between layers);
 3. the recurrence: forward, or bidirectional with concatenated outputs ``[B, T, 2H]``;
 4. the residual connection (``residual=True``, from the second layer on, sizes must match:
-   ``ys + layer input``) or, with ``block != "none"``, the block around the recurrence.
+   ``ys + layer input``). With ``block="residual"`` step 3 is ``rnnlab.nn.ResidualBlock``
+   (its own norms, causal conv, residuals and gated MLP; forward only; its state is
+   ``{"conv", "cell"}``), under ``layer_{l}``.
 
 After the last layer: dropout on the output if ``output_dropout`` (Zaremba: before the
 softmax; the CTC encoder: before the output layer). Dropout is never applied to the
@@ -39,10 +41,12 @@ import jax.numpy as jnp
 
 from rnnlab import recurrence
 from rnnlab.features import frame_stacking
+from rnnlab.nn import residual_block
 
-# Blocks wrapping each recurrent layer: "none" = plain recurrent layers. A block module
-# (e.g. a residual block: norm -> recurrence -> gated MLP) is added here by name.
-BLOCKS = ("none",)
+# What each layer is: "none" = a plain recurrent layer; "residual" = rnnlab.nn.ResidualBlock
+# (Griffin/Hawk: RMSNorm -> causal conv -> recurrence -> residual; RMSNorm -> gated MLP ->
+# residual), forward only, input width = hidden size. A new block is added here by name.
+BLOCKS = ("none", "residual")
 
 
 def reduced_lengths(lengths: jax.Array, reduction_factors: Sequence[int]) -> jax.Array:
@@ -129,7 +133,18 @@ class StackedRNN(nn.Module):
       if layer > 0:
         h = self._dropout(h, deterministic)
       init = None if initial_states is None else initial_states[layer]
-      if self.bidirectional:
+      if self.block == "residual":
+        if self.bidirectional:
+          raise ValueError("block='residual' runs forward only; allowed with it: "
+                           "bidirectional=False")
+        if h.shape[-1] != cell.hidden_size:
+          raise ValueError(f"block='residual' keeps the width: layer {layer} reads "
+                           f"{h.shape[-1]} features but hidden_size is {cell.hidden_size}; "
+                           "make them equal (e.g. embed_size = hidden_size) or use block='none'")
+        state, ys = residual_block.ResidualBlock(
+            cell=cell, hidden_size=cell.hidden_size, dtype=cell.dtype, name=f"layer_{layer}",
+            **scan_kwargs)(h, lengths, init)
+      elif self.bidirectional:
         def init_both(key, c=cell, s=h.shape[-1]):
           # Two keys drawn in order (forward, backward): the initial values of the former
           # ``layer_{l}_forward`` / ``layer_{l}_backward`` params, in the nested layout.

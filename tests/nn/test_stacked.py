@@ -104,7 +104,8 @@ def test_variational_dropout_shares_one_mask_over_time(key):
 
 @pytest.mark.parametrize("kwargs, match", [
     (dict(dropout_rate=1.0), "dropout_rate=1.0"),
-    (dict(block="transformer"), "block='transformer'; allowed: \\('none',\\)"),
+    (dict(block="transformer"), "block='transformer'; allowed: \\('none', 'residual'\\)"),
+    (dict(block="residual", bidirectional=True), "allowed with it: bidirectional=False"),
     (dict(reduction_factors=(2,)), "one entry per layer"),
     (dict(reduction_factors=(0, 1)), "allowed: ints >= 1"),
 ])
@@ -118,3 +119,20 @@ def test_residual_between_different_sizes_is_an_error(key):
   module = rnnlab.nn.StackedRNN(cells=(cells.Elman(4), cells.Elman(3)), residual=True)
   with pytest.raises(ValueError, match="residual connection at layer 1"):
     module.init(key, jnp.ones((1, 4, 2)))
+
+
+def test_residual_block_layers_equal_the_block_module(key):
+  stack_cells = (cells.MinGRU(4), cells.MinGRU(4))
+  xs = _xs(key, (2, 5, 4))
+  lengths = jnp.array([5, 3])
+  module = rnnlab.nn.StackedRNN(cells=stack_cells, block="residual")
+  variables = module.init(key, xs, lengths)
+  finals, ys = module.apply(variables, xs, lengths)
+  h = xs
+  for layer, cell in enumerate(stack_cells):
+    block = rnnlab.nn.ResidualBlock(cell=cell, hidden_size=4)
+    state, h = block.apply({"params": variables["params"][f"layer_{layer}"]}, h, lengths)
+    chex.assert_trees_all_close(finals[layer], state, **FLOAT32_TOL)
+  np.testing.assert_allclose(ys, h, **FLOAT32_TOL)
+  with pytest.raises(ValueError, match="block='residual' keeps the width: layer 0 reads 3"):
+    module.init(key, xs[..., :3], lengths)
