@@ -80,25 +80,25 @@ def test_tiny_run_reports_cer_wer_and_transcribe_cli(data_dir, tmp_path):
   result = training.train_and_evaluate(config, workdir)
   final = result["final"]
   for split in ("validation", "test"):
-    for method in ("greedy", "beam", "beam_lm"):
+    for method in ("ctc_greedy", "ctc_beam", "ctc_beam_lm"):
       for metric in ("cer", "wer"):
         assert np.isfinite(final[f"{split}_{method}_{metric}"])
   # The in-jit eval CER (edit distances on device) equals jiwer's on the same outputs.
-  assert result["eval"]["cer"] == pytest.approx(final["validation_greedy_cer"], abs=1e-9)
+  assert result["eval"]["cer"] == pytest.approx(final["validation_ctc_greedy_cer"], abs=1e-9)
   with open(os.path.join(workdir, "transcripts_test.tsv")) as f:
     rows = list(csv.DictReader(f, delimiter="\t"))
-  assert len(rows) == 4 and set(rows[0]) == {"reference", "greedy", "beam", "beam_lm"}
+  assert len(rows) == 4 and set(rows[0]) == {"reference", "ctc_greedy", "ctc_beam", "ctc_beam_lm"}
   # transcribe reproduces the run's own decoding of a test utterance.
   source = embedded.load("test", config="tiny", data_dir=data_dir)
   wav = str(tmp_path / "utt.wav")
   wav_io.write_wav(wav, source[0]["audio"], 16000)
-  assert transcribe.transcribe([wav], workdir, "greedy") == [rows[0]["greedy"]]
+  assert transcribe.transcribe([wav], workdir, "ctc_greedy") == [rows[0]["ctc_greedy"]]
   # Scoring a split from the CLI's code path gives the run's own numbers.
   scored = transcribe.score_split("test", workdir)
   for name, value in scored.items():
     assert value == pytest.approx(final[name], abs=1e-9)
   no_lm = transcribe.score_split("test", workdir, lm="none")
-  assert set(no_lm) == {f"test_{m}_{x}" for m in ("greedy", "beam") for x in ("cer", "wer")}
+  assert set(no_lm) == {f"test_{m}_{x}" for m in ("ctc_greedy", "ctc_beam") for x in ("cer", "wer")}
   # Bad input: stereo and empty files fail with clear messages.
   stereo = str(tmp_path / "stereo.wav")
   scipy.io.wavfile.write(stereo, 16000, np.zeros((1000, 2), np.int16))
@@ -166,7 +166,7 @@ def test_tiny_run_on_librispeech_layout_files(librispeech_root, tmp_path):
   result = training.train_and_evaluate(config, str(tmp_path / "run"))
   final = result["final"]
   for split in ("dev-clean", "test-clean"):
-    for method in ("greedy", "beam", "beam_lm"):
+    for method in ("ctc_greedy", "ctc_beam", "ctc_beam_lm"):
       assert np.isfinite(final[f"{split}_{method}_cer"])
   assert os.path.isfile(tmp_path / "run" / "transcripts_test-clean.tsv")
 
