@@ -267,10 +267,11 @@ def default_decoder(config) -> str:
 
 def decode_log_probs(log_probs, lengths, config, lm=None, methods=None
                      ) -> dict[str, list[str]]:
-  """Transcripts of a batch of CTC log-probs ``[B, T, V]`` per CTC decoding method."""
+  """Transcripts of a batch of CTC log-probs ``[B, T, V]`` per CTC decoding method
+  (default: ``ctc_greedy``, ``ctc_beam`` and, given an ``lm``, ``ctc_beam_lm``)."""
   decoding_config = config.model.decoding
-  methods = CTC_DECODERS[:2] + (("ctc_beam_lm",) if lm is not None else ()) \
-      if methods is None else methods
+  if methods is None:
+    methods = CTC_DECODERS if lm is not None else CTC_DECODERS[:2]
   beam_kwargs = dict(beam_width=decoding_config.beam_width, blank_id=ALPHABET.blank_id,
                      prune_log_prob=decoding_config.prune_log_prob)
   out = {}
