@@ -1,4 +1,4 @@
-"""Transcribe WAV files (or score a data split) with a trained CTC speech model.
+"""Transcribe WAV files (or score a data split) with a trained speech model (CTC, LAS, joint).
 
   python -m rnnlab.transcribe --workdir=runs/speech_bilstm file.wav [more.wav ...]
   python -m rnnlab.transcribe --workdir=runs/speech_bilstm --split=test \\
@@ -8,18 +8,23 @@ Reads the run's ``config.json`` and its latest checkpoint (``rnnlab.training.run
 only the transcripts go to stdout, logs and errors to stderr. Files are read as mono PCM
 WAV (another sample rate is resampled to the model's 16 kHz; stereo, empty or corrupt
 files are rejected with a message); each prints ``path<TAB>transcript``.
-``--decoder``: ``greedy`` (best path), ``beam`` (prefix beam search, default) or
-``beam_lm`` (beam search with shallow fusion of the character LM). ``--split`` instead
+``--decoder``: ``ctc_greedy`` (best path), ``ctc_beam`` (prefix beam search) or
+``ctc_beam_lm`` (beam search with shallow fusion of the character LM) on a ``ctc`` or
+``joint`` run; ``attention_greedy`` or ``attention_beam`` (beam search with length
+normalisation) on a ``las`` or ``joint`` run; ``joint_beam`` (the attention beam's n-best
+rescored with the CTC log-likelihood) on a ``joint`` run. The default is the run's
+architecture's (``ctc_beam``, ``attention_beam``, ``joint_beam``); a decoder the run's
+model cannot run is a one-line error. ``--split`` instead
 decodes a whole split of the run's dataset with every method and prints CER/WER as JSON
-(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_width``
-and ``--insertion_bonus`` flags override the run's ``model.decoding`` settings.
+(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_width``,
+``--insertion_bonus``, ``--length_penalty`` and ``--ctc_weight`` flags override the run's
+``model.decoding`` settings.
 """
 import json
 from typing import Any
 
 from absl import app
 from absl import flags
-import jax
 import ml_collections
 import numpy as np
 import soundfile
@@ -33,8 +38,8 @@ from rnnlab.training import run_directory
 def _define_flags():
   """Defined only when run as a program, so several CLIs can be imported together."""
   flags.DEFINE_string("workdir", None, "Run directory of a trained ctc_speech model.")
-  flags.DEFINE_enum("decoder", "beam", ["greedy", "beam", "beam_lm"],
-                    "Decoding method for WAV files.")
+  flags.DEFINE_enum("decoder", None, list(ctc_speech.DECODERS),
+                    "Decoding method for WAV files (default: the run's architecture's).")
   flags.DEFINE_string("split", None, "Score this split (train/validation/test) "
                       "instead of transcribing files.")
   flags.DEFINE_enum("lm", None, list(ctc_speech.LM_CHOICES), "Override model.decoding.lm.")
@@ -42,6 +47,10 @@ def _define_flags():
   flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
   flags.DEFINE_float("insertion_bonus", None, "Override model.decoding.insertion_bonus.")
   flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
+  flags.DEFINE_float("length_penalty", None, "Override model.decoding.length_penalty "
+                     "(attention beam, GNMT alpha).")
+  flags.DEFINE_float("ctc_weight", None, "Override model.decoding.ctc_weight (joint_beam's "
+                     "lambda).")
   flags.mark_flag_as_required("workdir")
 
 
@@ -99,17 +108,25 @@ def override_decoding(config: ml_collections.ConfigDict, **overrides) -> None:
       config.model.decoding[key] = value
 
 
-def transcribe(paths, workdir: str, decoder: str = "beam", **decoding_overrides) -> list[str]:
-  """Transcripts of the WAV files ``paths`` with the model trained in ``workdir``."""
+def transcribe(paths, workdir: str, decoder: str | None = None, **decoding_overrides
+               ) -> list[str]:
+  """Transcripts of the WAV files ``paths`` with the model trained in ``workdir``.
+
+  ``decoder``: one of ``ctc_speech.DECODERS`` that the run's architecture can run (None:
+  its default, ``ctc_speech.DEFAULT_DECODER``); ValueError otherwise.
+  """
   config, model, params = load_trained(workdir)
   override_decoding(config, **decoding_overrides)
-  log_prob_fn = ctc_speech.make_log_prob_fn(config, model)
-  lm = ctc_speech.fit_lm(config) if decoder == "beam_lm" else None
+  decoder = decoder or ctc_speech.default_decoder(config)
+  ctc_speech.check_decoder(config, decoder)
+  log_prob_fn = (ctc_speech.make_log_prob_fn(config, model)
+                 if decoder in ctc_speech.CTC_DECODERS else None)
+  lm = ctc_speech.fit_lm(config) if decoder == "ctc_beam_lm" else None
   bucket = int(round(config.data.bucket_seconds * ctc_speech.SAMPLE_RATE))
   outputs = []
   for path in paths:
-    log_probs, lengths = jax.device_get(log_prob_fn(params, audio_batch(path, bucket)))
-    decoded = ctc_speech.decode_log_probs(log_probs, lengths, config, lm, methods=(decoder,))
+    decoded = ctc_speech.decode_batch(config, model, params, audio_batch(path, bucket), lm,
+                                      (decoder,), log_prob_fn)
     outputs.append(decoded[decoder][0])
   return outputs
 
@@ -118,15 +135,16 @@ def score_split(split: str, workdir: str, **decoding_overrides) -> dict[str, flo
   """CER/WER of every decoding method on ``split`` of the run's dataset."""
   config, model, params = load_trained(workdir)
   override_decoding(config, **decoding_overrides)
-  return ctc_speech.evaluate_split(config, model, params, split, workdir,
-                                   lm=ctc_speech.fit_lm(config))
+  lm = ctc_speech.fit_lm(config) if ctc_speech.has_ctc_outputs(config) else None
+  return ctc_speech.evaluate_split(config, model, params, split, workdir, lm=lm)
 
 
 def main(argv):
   paths = argv[1:]
   f = flags.FLAGS
   overrides = dict(lm=f.lm, lm_weight=f.lm_weight, lm_order=f.lm_order,
-                   insertion_bonus=f.insertion_bonus, beam_width=f.beam_width)
+                   insertion_bonus=f.insertion_bonus, beam_width=f.beam_width,
+                   length_penalty=f.length_penalty, ctc_weight=f.ctc_weight)
   if bool(paths) == bool(flags.FLAGS.split):
     raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "
                          "rnnlab.transcribe --workdir=DIR file.wav")

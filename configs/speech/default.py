@@ -11,8 +11,14 @@ Transcribe a WAV file with the trained model:
 What it should reach: greedy CER <= 15% on the test split (unseen sentences, unseen
 voices, unseen speaking rate) within 30 minutes on 2 CPU cores; beam search no worse, and
 beam search with the character LM better still. The measured table is in the README.
-``final_metrics.json`` holds ``test_{greedy,beam,beam_lm}_{cer,wer}`` (and the same for
-``validation``); ``transcripts_test.tsv`` holds the outputs.
+``final_metrics.json`` holds ``test_{ctc_greedy,ctc_beam,ctc_beam_lm}_{cer,wer}`` (and the
+same for ``validation``); ``transcripts_test.tsv`` holds the outputs.
+Listen, Attend and Spell, and LAS + CTC trained on the joint loss (README, "Listen, Attend
+and Spell and joint CTC-attention"):
+  python -m rnnlab.main --config=configs/speech/default.py --workdir=runs/speech_las \\
+      --config.model.architecture=las
+  python -m rnnlab.main --config=configs/speech/default.py --workdir=runs/speech_joint \\
+      --config.model.architecture=joint --config.model.ctc_weight=0.3
 The ``debug`` variant (the ``tiny`` data config, hidden 8, 4 steps) only checks that
 everything runs.
 """

@@ -7,7 +7,8 @@ run from its ``config.json`` and saved tokenizers without importing a task modul
 * :func:`build_recurrent_model`: adding, copy, sequential digits;
 * :func:`build_language_model`: ``language_model`` (vocabulary size from ``vocab.json``);
 * :func:`build_seq2seq`: ``translation`` (sizes from the saved source/target tokenizers);
-* :func:`build_speech_recognizer`: ``ctc_speech`` (front end + CTC encoder);
+* :func:`build_speech_recognizer`: ``ctc_speech`` (front end + CTC encoder, or Listen,
+  Attend and Spell over it: ``model.architecture``);
 * ``rnnlab.models.captioner.from_config``: ``captioning``.
 
 Cells come from ``model.cell`` and its section (:mod:`rnnlab.models.cell_config`), in
@@ -18,13 +19,17 @@ import ml_collections
 from rnnlab import features
 from rnnlab.data.speech import alphabet as alphabet_lib
 from rnnlab.models import cell_config
+from rnnlab.models import attention_decoder
 from rnnlab.models import ctc
 from rnnlab.models import language_model
+from rnnlab.models import las
 from rnnlab.models import recurrent_model
 from rnnlab.models import seq2seq
 
 SPEECH_SAMPLE_RATE = 16_000  # Hz; every rnnlab speech source is resampled to it
 SPEECH_ALPHABET = alphabet_lib.Alphabet()
+# ctc: the CTC model; las: Listen, Attend and Spell over its encoder; joint: LAS + CTC head.
+SPEECH_ARCHITECTURES = ("ctc", "las", "joint")
 
 
 def build_recurrent_model(model_config: ml_collections.ConfigDict, *, num_outputs: int,
@@ -86,14 +91,39 @@ def filterbank_config(data_config: ml_collections.ConfigDict) -> features.Filter
       frame_step_ms=d.frame_step_ms, preemphasis=d.preemphasis, delta_order=d.delta_order)
 
 
+def speech_architecture(model_config: ml_collections.ConfigDict) -> str:
+  """``model.architecture`` of a speech run; runs saved before LAS existed are ``"ctc"``."""
+  architecture = model_config.get("architecture", "ctc")
+  if architecture not in SPEECH_ARCHITECTURES:
+    raise ValueError(f"model.architecture={architecture!r}; allowed: {SPEECH_ARCHITECTURES}")
+  return architecture
+
+
 def build_speech_recognizer(config: ml_collections.ConfigDict) -> ctc.SpeechRecognizer:
-  """Front end (``config.data``) + CTC encoder (``config.model``): audio in, logits out."""
+  """Front end (``config.data``) + acoustic model (``config.model``): audio in.
+
+  ``model.architecture``: ``ctc`` -> the CTC encoder (logits out); ``las`` / ``joint`` ->
+  :class:`rnnlab.models.las.ListenAttendSpell` with that encoder as listener and a speller
+  of one ``model.cell`` cell of ``model.decoder_hidden_size`` units (``joint``: with the
+  CTC head, weight ``model.ctc_weight``).
+  """
   m, d = config.model, config.data
+  architecture = speech_architecture(m)
   encoder = ctc.CTCModel(
       cells=cell_config.make_cells(m), num_classes=SPEECH_ALPHABET.vocab_size,
       bidirectional=m.bidirectional, reduction_factors=tuple(m.reduction_factors),
       dropout_rate=m.dropout_rate, block=m.block, unroll=m.unroll, remat=m.remat,
       impl=m.impl, dtype=cell_config.compute_dtype(m))
+  if architecture != "ctc":
+    decoder_cell = cell_config.make_cells(m, hidden_size=m.decoder_hidden_size, num_layers=1)[0]
+    speller = attention_decoder.AttentionDecoder(
+        vocab_size=SPEECH_ALPHABET.vocab_size, cell=decoder_cell,
+        memory_size=m.hidden_size * (2 if m.bidirectional else 1), embed_size=m.embed_size,
+        attention=m.attention, attention_size=m.attention_size, dropout_rate=m.dropout_rate,
+        dtype=cell_config.compute_dtype(m))
+    encoder = las.ListenAttendSpell(
+        listener=encoder, speller=speller, boundary_id=SPEECH_ALPHABET.blank_id,
+        ctc_weight=m.ctc_weight if architecture == "joint" else 0.0)
   augment = None
   if d.spec_augment:
     augment = features.SpecAugmentConfig(

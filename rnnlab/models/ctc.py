@@ -64,10 +64,21 @@ class CTCModel(nn.Module):
     self.output = nn.Dense(self.num_classes, dtype=self.dtype, param_dtype=self.param_dtype)
 
   def __call__(self, features, lengths, deterministic: bool = True):
+    _, logits, lengths = self.encode(features, lengths, deterministic)
+    return logits, lengths
+
+  def encode(self, features, lengths, deterministic: bool = True, with_logits: bool = True):
+    """``(states [B, T', H'], logits [B, T', V] | None, lengths' [B])``: the last layer's
+    outputs (after its dropout; ``H' = 2H`` if bidirectional, zero at padded frames) and,
+    with ``with_logits``, the output layer on them. Listen, Attend and Spell attends over
+    ``states`` (``rnnlab.models.las``); without ``with_logits`` the output layer is neither
+    run nor, at init, created."""
     lengths = jnp.asarray(lengths, jnp.int32)
     _, xs = self.encoder(features.astype(self.dtype), lengths, deterministic=deterministic)
-    logits = self.output(xs)
-    return logits.astype(jnp.float32), rnn.reduced_lengths(lengths, self.reduction_factors)
+    lengths = rnn.reduced_lengths(lengths, self.reduction_factors)
+    if not with_logits:
+      return xs, None, lengths
+    return xs, self.output(xs).astype(jnp.float32), lengths
 
 
 def total_reduction(reduction_factors: Sequence[int]) -> int:
@@ -116,26 +127,42 @@ def check_ctc_lengths(labels: Sequence[int], num_frames: int, what: str = "utter
 
 
 class SpeechRecognizer(nn.Module):
-  """Front end + CTC model: int16 audio in, per-frame logits out.
+  """Front end + acoustic model: int16 audio in, the acoustic model's outputs out.
 
-  ``__call__(audio int16 [B, N], num_samples [B], deterministic) -> (logits [B, T', V],
-  lengths [B])``: log-mel features (``filterbank``), SpecAugment when not
-  ``deterministic`` and ``spec_augment`` is set (Flax rng stream ``"spec_augment"``),
-  frame stacking, then ``encoder``. Keeping the front end in the module means a trained
-  model's config fully describes what audio it expects.
+  ``__call__(audio int16 [B, N], num_samples [B], *inputs, deterministic)``: log-mel
+  features (``filterbank``), SpecAugment when not ``deterministic`` and ``spec_augment``
+  is set (Flax rng stream ``"spec_augment"``), frame stacking, then
+  ``encoder(features [B, T, D], lengths [B], *inputs, deterministic=...)``. With a
+  :class:`CTCModel` that gives ``(logits [B, T', V], lengths [B])``; with
+  ``rnnlab.models.las.ListenAttendSpell`` (``inputs`` = the teacher-forced decoder input)
+  see that class. :meth:`encode` and :meth:`decode_step` forward to the acoustic model's
+  own (LAS decoding). Keeping the front end in the module means a trained model's config
+  fully describes what audio it expects. The front end has no parameters: the parameter
+  tree is ``{"encoder": <the acoustic model's>}``.
   """
 
   filterbank: features_pipeline.FilterbankConfig
-  encoder: CTCModel
+  encoder: nn.Module
   frame_stacking: int = 1
   spec_augment: spec_augmentation.SpecAugmentConfig | None = None
 
-  @nn.compact
-  def __call__(self, audio, num_samples, deterministic: bool = True):
+  def front_end(self, audio, num_samples, deterministic: bool = True):
+    """``(features [B, T, D], lengths [B])`` after frame stacking."""
     waveforms = jnp.asarray(audio).astype(jnp.float32) / 32768.0
     feats, lengths = features_pipeline.filterbank_features(waveforms, num_samples,
                                                            self.filterbank)
     if not deterministic and self.spec_augment is not None:
       feats = self.spec_augment(self.make_rng("spec_augment"), feats, lengths)
-    feats, lengths = frame_stacking.stack_frames(feats, lengths, self.frame_stacking)
-    return self.encoder(feats, lengths, deterministic=deterministic)
+    return frame_stacking.stack_frames(feats, lengths, self.frame_stacking)
+
+  def __call__(self, audio, num_samples, *inputs, deterministic: bool = True):
+    feats, lengths = self.front_end(audio, num_samples, deterministic)
+    return self.encoder(feats, lengths, *inputs, deterministic=deterministic)
+
+  def encode(self, audio, num_samples):
+    """The acoustic model's ``encode`` on the (deterministic) features of ``audio``."""
+    return self.encoder.encode(*self.front_end(audio, num_samples))
+
+  def decode_step(self, static, carry, tokens):
+    """The acoustic model's ``decode_step`` (the ``rnnlab.decoding`` step contract)."""
+    return self.encoder.decode_step(static, carry, tokens)

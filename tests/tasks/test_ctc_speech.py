@@ -3,6 +3,8 @@ import csv
 import importlib.util
 import json
 import os
+import subprocess
+import sys
 
 import jax
 import numpy as np
@@ -16,6 +18,8 @@ from rnnlab.data.speech import wav_io
 from rnnlab.tasks import ctc_speech
 from rnnlab.tasks import get_task
 from tests.tasks import few_steps
+
+_REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _debug_config(data_dir):
@@ -80,25 +84,25 @@ def test_tiny_run_reports_cer_wer_and_transcribe_cli(data_dir, tmp_path):
   result = training.train_and_evaluate(config, workdir)
   final = result["final"]
   for split in ("validation", "test"):
-    for method in ("greedy", "beam", "beam_lm"):
+    for method in ("ctc_greedy", "ctc_beam", "ctc_beam_lm"):
       for metric in ("cer", "wer"):
         assert np.isfinite(final[f"{split}_{method}_{metric}"])
   # The in-jit eval CER (edit distances on device) equals jiwer's on the same outputs.
-  assert result["eval"]["cer"] == pytest.approx(final["validation_greedy_cer"], abs=1e-9)
+  assert result["eval"]["cer"] == pytest.approx(final["validation_ctc_greedy_cer"], abs=1e-9)
   with open(os.path.join(workdir, "transcripts_test.tsv")) as f:
     rows = list(csv.DictReader(f, delimiter="\t"))
-  assert len(rows) == 4 and set(rows[0]) == {"reference", "greedy", "beam", "beam_lm"}
+  assert len(rows) == 4 and set(rows[0]) == {"reference", "ctc_greedy", "ctc_beam", "ctc_beam_lm"}
   # transcribe reproduces the run's own decoding of a test utterance.
   source = embedded.load("test", config="tiny", data_dir=data_dir)
   wav = str(tmp_path / "utt.wav")
   wav_io.write_wav(wav, source[0]["audio"], 16000)
-  assert transcribe.transcribe([wav], workdir, "greedy") == [rows[0]["greedy"]]
+  assert transcribe.transcribe([wav], workdir, "ctc_greedy") == [rows[0]["ctc_greedy"]]
   # Scoring a split from the CLI's code path gives the run's own numbers.
   scored = transcribe.score_split("test", workdir)
   for name, value in scored.items():
     assert value == pytest.approx(final[name], abs=1e-9)
   no_lm = transcribe.score_split("test", workdir, lm="none")
-  assert set(no_lm) == {f"test_{m}_{x}" for m in ("greedy", "beam") for x in ("cer", "wer")}
+  assert set(no_lm) == {f"test_{m}_{x}" for m in ("ctc_greedy", "ctc_beam") for x in ("cer", "wer")}
   # Bad input: stereo and empty files fail with clear messages.
   stereo = str(tmp_path / "stereo.wav")
   scipy.io.wavfile.write(stereo, 16000, np.zeros((1000, 2), np.int16))
@@ -166,7 +170,7 @@ def test_tiny_run_on_librispeech_layout_files(librispeech_root, tmp_path):
   result = training.train_and_evaluate(config, str(tmp_path / "run"))
   final = result["final"]
   for split in ("dev-clean", "test-clean"):
-    for method in ("greedy", "beam", "beam_lm"):
+    for method in ("ctc_greedy", "ctc_beam", "ctc_beam_lm"):
       assert np.isfinite(final[f"{split}_{method}_cer"])
   assert os.path.isfile(tmp_path / "run" / "transcripts_test-clean.tsv")
 
@@ -195,3 +199,116 @@ def test_bfloat16_trains_a_few_steps_and_cell_sections_apply(data_dir, key):
   batch = {"audio": np.zeros((2, 16000), np.int16), "num_samples": np.array([16000, 5000])}
   shapes = jax.eval_shape(lambda k: task.init_params(model, config, batch, key=k), key)
   assert "p_i" in shapes["encoder"]["layer_0"]["forward"]
+
+
+def _las_config(data_dir, architecture):
+  config = _debug_config(data_dir)
+  config.model.architecture = architecture
+  config.model.decoder_hidden_size = 8
+  config.model.embed_size = 4
+  config.model.attention_size = 8
+  return config
+
+
+def test_architecture_config_is_checked(data_dir):
+  task = get_task("ctc_speech")
+  for architecture in ctc_speech.ARCHITECTURES:
+    task.validate_config(_las_config(data_dir, architecture))
+  config = _las_config(data_dir, "joint")
+  config.model.ctc_weight = 0.0
+  with pytest.raises(ValueError, match=r"config.model.ctc_weight must be in \(0, 1\) for "
+                                       r"architecture 'joint' .* got 0.0"):
+    task.validate_config(config)
+  config = _las_config(data_dir, "las")
+  config.model.decoding.ctc_weight = 1.5
+  with pytest.raises(ValueError, match=r"config.model.decoding.ctc_weight must be in \[0, 1\]"):
+    task.validate_config(config)
+  config = _las_config(data_dir, "las")
+  config.model.decoder_hidden_size = 0
+  with pytest.raises(ValueError, match="config.model.decoder_hidden_size must be >= 1"):
+    task.validate_config(config)
+
+
+def test_decoders_of_each_architecture(data_dir):
+  methods = {a: ctc_speech.decode_methods(_las_config(data_dir, a))
+             for a in ctc_speech.ARCHITECTURES}
+  assert methods == {
+      "ctc": ("ctc_greedy", "ctc_beam", "ctc_beam_lm"),
+      "las": ("attention_greedy", "attention_beam"),
+      "joint": ("ctc_greedy", "ctc_beam", "ctc_beam_lm", "attention_greedy",
+                "attention_beam", "joint_beam")}
+  ctc_speech.check_decoder(_las_config(data_dir, "joint"), "joint_beam")
+  with pytest.raises(ValueError, match="decoder 'ctc_beam' does not fit this run's "
+                                       "model.architecture='las'; allowed: attention_greedy, "
+                                       "attention_beam"):
+    ctc_speech.check_decoder(_las_config(data_dir, "las"), "ctc_beam")
+  with pytest.raises(ValueError, match="decoder 'joint_beam' does not fit .*'ctc'"):
+    ctc_speech.check_decoder(_las_config(data_dir, "ctc"), "joint_beam")
+  with pytest.raises(ValueError, match="unknown decoder 'beam'; allowed: ctc_greedy"):
+    ctc_speech.check_decoder(_las_config(data_dir, "ctc"), "beam")
+
+
+def _levenshtein(a: str, b: str) -> int:
+  previous = list(range(len(b) + 1))
+  for i, x in enumerate(a, 1):
+    current = [i]
+    for j, y in enumerate(b, 1):
+      current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+    previous = current
+  return previous[-1]
+
+
+def _main(*args):
+  return subprocess.run([sys.executable, "-m", *args], cwd=_REPO, capture_output=True,
+                        text=True, timeout=600)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("architecture", ["las", "joint"])
+def test_tiny_las_and_joint_runs_through_main_and_transcribe_cli(architecture, data_dir,
+                                                                 tmp_path):
+  workdir = str(tmp_path / "run")
+  result = _main("rnnlab.main", "--config=configs/speech/default.py:debug",
+                 f"--workdir={workdir}", f"--config.data.data_dir={data_dir}",
+                 f"--config.model.architecture={architecture}",
+                 "--config.model.decoder_hidden_size=8", "--config.model.embed_size=4",
+                 "--config.model.attention_size=8")
+  assert result.returncode == 0, result.stderr[-3000:]
+  with open(os.path.join(workdir, "final_metrics.json")) as f:
+    final = json.load(f)
+  config = _las_config(data_dir, architecture)
+  methods = ctc_speech.decode_methods(config)
+  for split in ("validation", "test"):
+    for method in methods:
+      for metric in ("cer", "wer"):
+        assert np.isfinite(final["final"][f"{split}_{method}_{metric}"])
+  # The in-jit eval CER is greedy attention decoding's: the edit distances of the written
+  # validation transcripts, counted here on the raw strings (jiwer strips the ends of each
+  # hypothesis first, and an untrained speller often starts or ends with a space).
+  with open(os.path.join(workdir, "transcripts_validation.tsv")) as f:
+    rows = list(csv.DictReader(f, delimiter="\t"))
+  errors = sum(_levenshtein(r["reference"], r["attention_greedy"]) for r in rows)
+  assert final["eval"]["cer"] == pytest.approx(
+      errors / sum(len(r["reference"]) for r in rows), abs=1e-9)
+  with open(os.path.join(workdir, "transcripts_test.tsv")) as f:
+    rows = list(csv.DictReader(f, delimiter="\t"))
+  assert len(rows) == 4 and list(rows[0]) == ["reference", *methods]
+  source = embedded.load("test", config="tiny", data_dir=data_dir)
+  wav = str(tmp_path / "utt.wav")
+  wav_io.write_wav(wav, source[0]["audio"], 16000)
+  default = ctc_speech.DEFAULT_DECODER[architecture]
+  assert transcribe.transcribe([wav], workdir) == [rows[0][default]]
+  assert transcribe.transcribe([wav], workdir, "attention_greedy") == [rows[0]["attention_greedy"]]
+  scored = transcribe.score_split("test", workdir)
+  for name, value in scored.items():
+    assert value == pytest.approx(final["final"][name], abs=1e-9)
+  # The CLI: the run's decoder by default; a decoder the model cannot run is one line.
+  cli = _main("rnnlab.transcribe", f"--workdir={workdir}", "--decoder=attention_beam", wav)
+  assert cli.returncode == 0, cli.stderr[-3000:]
+  assert cli.stdout == f"{wav}\t{rows[0]['attention_beam']}\n"
+  if architecture == "las":
+    bad = _main("rnnlab.transcribe", f"--workdir={workdir}", "--decoder=ctc_beam", wav)
+    assert bad.returncode == 1 and "Traceback" not in bad.stderr
+    assert bad.stderr.strip().splitlines()[-1] == (
+        "rnnlab.transcribe: decoder 'ctc_beam' does not fit this run's "
+        "model.architecture='las'; allowed: attention_greedy, attention_beam")
