@@ -14,6 +14,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  pylint: disable=wrong-import-position
 import numpy as np  # noqa: E402  pylint: disable=wrong-import-position
 
+from rnnlab.metrics.corpus import refuse_bare_str  # noqa: E402  pylint: disable=wrong-import-position
+
 
 def _save(fig, path: str) -> str:
   os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -29,8 +31,7 @@ def plot_confusion_matrix(matrix, class_names: Sequence[str], path: str,
 
   Raises ValueError for a bare str of names or a matrix that is not ``K x K``.
   """
-  if isinstance(class_names, str):
-    raise ValueError("class_names must be a sequence of names, not a str")
+  refuse_bare_str("class_names", class_names)
   matrix = np.asarray(matrix)
   k = len(class_names)
   if matrix.shape != (k, k):
@@ -67,8 +68,9 @@ def plot_attention_weights(sentences: Sequence[Sequence[str]], weights: Sequence
   Raises:
     ValueError: a bare str, no sentences, or a sentence whose weights do not match its tokens.
   """
-  if isinstance(sentences, str) or any(isinstance(s, str) for s in sentences):
-    raise ValueError("sentences must be a list of token lists, not a str")
+  refuse_bare_str("sentences", sentences)
+  for i, tokens in enumerate(sentences):
+    refuse_bare_str(f"sentences[{i}]", tokens)
   if not sentences or len(sentences) != len(weights):
     raise ValueError(f"{len(sentences)} sentences but {len(weights)} weight rows; need the "
                      "same non-zero number")
