@@ -1,8 +1,10 @@
-"""Task models built from ``rnnlab.nn``: language model, seq2seq with attention, CTC recogniser."""
+"""Task models built from ``rnnlab.nn``: language model, seq2seq with attention, CTC recogniser,
+text and tree classifiers."""
+from rnnlab.models.classifier import TextClassifier, TreeClassifier
 from rnnlab.models.ctc import CTCModel, SpeechRecognizer, ctc_loss
 from rnnlab.models.language_model import LanguageModel
 from rnnlab.models.losses import token_nll
 from rnnlab.models.seq2seq import Seq2Seq, decoder_functions
 
 __all__ = ["CTCModel", "SpeechRecognizer", "ctc_loss", "LanguageModel", "Seq2Seq", "decoder_functions",
-           "token_nll"]
+           "TextClassifier", "TreeClassifier", "token_nll"]
