@@ -17,6 +17,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from rnnlab.data import epoch_order
 from rnnlab.data import word_tokenizer
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
@@ -78,19 +79,13 @@ def make_batch(sequences: Sequence[np.ndarray], labels: np.ndarray, index: np.nd
 def train_batch(sequences: Sequence[np.ndarray], labels: np.ndarray, *, position: int,
                 batch_size: int, max_length: int, seed: int, shard_index: int = 0,
                 shard_count: int = 1) -> dict[str, np.ndarray]:
-  """Batch number ``position`` of the endless shuffled stream (remainder of an epoch dropped).
+  """Batch number ``position`` of the endless shuffled stream (:mod:`rnnlab.data.epoch_order`).
 
   Raises ValueError if one global batch needs more examples than there are.
   """
-  num = len(sequences)
-  global_batch = batch_size * shard_count
-  steps_per_epoch = num // global_batch
-  if steps_per_epoch < 1:
-    raise ValueError(f"global batch {global_batch} exceeds the {num} training examples")
-  epoch, step = divmod(position, steps_per_epoch)
-  order = np.random.default_rng(np.random.SeedSequence([seed, epoch])).permutation(num)
-  start = step * global_batch + shard_index * batch_size
-  return make_batch(sequences, labels, order[start:start + batch_size], batch_size, max_length)
+  index = epoch_order.batch_indices(position, len(sequences), batch_size=batch_size, seed=seed,
+                                    shard_index=shard_index, shard_count=shard_count)
+  return make_batch(sequences, labels, index, batch_size, max_length)
 
 
 def eval_batches(sequences: Sequence[np.ndarray], labels: np.ndarray, *, batch_size: int,
