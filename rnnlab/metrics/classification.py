@@ -9,7 +9,9 @@ scikit-learn do), so a classifier that ignores rare classes is not flattered.
 """
 from typing import Sequence
 
+import jax.numpy as jnp
 import numpy as np
+import optax
 from sklearn import metrics as sk_metrics
 
 from rnnlab.metrics.corpus import refuse_bare_str
@@ -81,3 +83,52 @@ def macro_f1(labels: Sequence[int], predictions: Sequence[int], num_classes: int
   labels, predictions = _check(labels, predictions, num_classes)
   return float(sk_metrics.f1_score(labels, predictions, labels=np.arange(num_classes),
                                    average="macro", zero_division=0))
+
+
+# ---- inside the jitted eval step: sums the train loop adds up over batches --------------
+
+def eval_sums(logits, labels, weights, num_classes: int) -> dict:
+  """Jit-able sums of one batch for ``Task.eval_step``: ``name -> (total, count)``.
+
+  ``loss`` (softmax cross-entropy, nats per example), ``accuracy``, and per class ``k`` the
+  counts ``tp_k``, ``fp_k``, ``fn_k`` (each divided by the same example count, so their
+  ratios, and :func:`finalize_eval_metrics`'s macro-F1, are exact over the whole set).
+  Rows with weight 0 (padding) count nowhere.
+
+  Args:
+    logits: float ``[B, C]``.
+    labels: int ``[B]``.
+    weights: float ``[B]``, 1 for real rows and 0 for padding rows.
+    num_classes: C.
+  """
+  real = weights > 0
+  safe_logits = jnp.where(real[:, None], logits, jnp.zeros((), logits.dtype))
+  safe_labels = jnp.where(real, labels, 0)
+  losses = optax.softmax_cross_entropy_with_integer_labels(safe_logits, safe_labels)
+  predictions = jnp.argmax(safe_logits, axis=-1)
+  count = jnp.sum(jnp.where(real, 1.0, 0.0))
+  sums = {"loss": (jnp.sum(jnp.where(real, losses, 0.0)), count),
+          "accuracy": (jnp.sum(real & (predictions == safe_labels)), count)}
+  for k in range(num_classes):
+    predicted, actual = real & (predictions == k), real & (safe_labels == k)
+    sums[f"tp_{k}"] = (jnp.sum(predicted & actual), count)
+    sums[f"fp_{k}"] = (jnp.sum(predicted & ~actual), count)
+    sums[f"fn_{k}"] = (jnp.sum(~predicted & actual), count)
+  return sums
+
+
+def finalize_eval_metrics(metrics: dict, num_classes: int) -> dict[str, float]:
+  """``{"loss", "accuracy", "macro_f1"}`` from the averaged :func:`eval_sums`.
+
+  Per-class F1 = 2 tp / (2 tp + fp + fn) (0 for a class neither present nor predicted, as
+  scikit-learn's ``zero_division=0``); macro-F1 is their unweighted mean over all C classes.
+  """
+  f1 = []
+  for k in range(num_classes):
+    tp, fp, fn = metrics[f"tp_{k}"], metrics[f"fp_{k}"], metrics[f"fn_{k}"]
+    f1.append(2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0)
+  return {"loss": metrics["loss"], "accuracy": metrics["accuracy"],
+          "macro_f1": float(np.mean(f1))}
+
+
+EVAL_METRIC_NAMES = ("loss", "accuracy", "macro_f1")  # what finalize_eval_metrics returns

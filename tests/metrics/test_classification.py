@@ -1,4 +1,6 @@
 """Classification metrics against hand counts; bad input is refused."""
+import jax
+import jax.numpy as jnp
 import numpy as np
 import pytest
 
@@ -49,3 +51,28 @@ def test_bad_input_is_refused():
     classification.macro_f1([], [], 3)
   with pytest.raises(ValueError, match="integer class ids"):
     classification.macro_f1([0.5], [0], 3)
+
+
+def test_eval_sums_over_batches_give_the_sklearn_macro_f1():
+  rng = np.random.default_rng(0)
+  labels = rng.integers(0, 4, size=23)
+  logits = rng.normal(size=(23, 4)).astype(np.float32)
+  predictions = logits.argmax(axis=1)
+  totals = None
+  for start in range(0, 23, 8):  # batches of 8, the last padded with weight-0 rows of NaN
+    stop = min(start + 8, 23)
+    pad = 8 - (stop - start)
+    batch_logits = np.concatenate([logits[start:stop], np.full((pad, 4), np.nan, np.float32)])
+    batch_labels = np.concatenate([labels[start:stop], np.full(pad, 99)])
+    weights = np.concatenate([np.ones(stop - start), np.zeros(pad)]).astype(np.float32)
+    sums = jax.jit(classification.eval_sums, static_argnums=3)(
+        jnp.asarray(batch_logits), jnp.asarray(batch_labels), jnp.asarray(weights), 4)
+    totals = sums if totals is None else jax.tree.map(lambda a, b: a + b, totals, sums)
+  averages = {k: float(t) / float(c) for k, (t, c) in totals.items()}
+  metrics = classification.finalize_eval_metrics(averages, 4)
+  assert set(metrics) == set(classification.EVAL_METRIC_NAMES)
+  report = classification.classification_report(labels, predictions, ["a", "b", "c", "d"])
+  assert metrics["accuracy"] == pytest.approx(report["accuracy"])
+  assert metrics["macro_f1"] == pytest.approx(report["macro_f1"])
+  log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+  assert metrics["loss"] == pytest.approx(-log_probs[np.arange(23), labels].mean(), rel=1e-5)
