@@ -117,14 +117,14 @@ def eval_sums(logits, labels, weights, num_classes: int) -> dict:
   return sums
 
 
-def finalize_eval_metrics(metrics: dict, num_classes: int) -> dict[str, float]:
-  """``{"loss", "accuracy", "macro_f1"}`` from the averaged :func:`eval_sums`.
+def finalize_eval_metrics(metrics: dict) -> dict[str, float]:
+  """``{"loss", "accuracy", "macro_f1"}`` from the averaged :func:`eval_sums` (of C classes).
 
   Per-class F1 = 2 tp / (2 tp + fp + fn) (0 for a class neither present nor predicted, as
   scikit-learn's ``zero_division=0``); macro-F1 is their unweighted mean over all C classes.
   """
   f1 = []
-  for k in range(num_classes):
+  for k in range(sum(name.startswith("tp_") for name in metrics)):
     tp, fp, fn = metrics[f"tp_{k}"], metrics[f"fp_{k}"], metrics[f"fn_{k}"]
     f1.append(2 * tp / (2 * tp + fp + fn) if tp > 0 else 0.0)
   return {"loss": metrics["loss"], "accuracy": metrics["accuracy"],
@@ -132,3 +132,21 @@ def finalize_eval_metrics(metrics: dict, num_classes: int) -> dict[str, float]:
 
 
 EVAL_METRIC_NAMES = ("loss", "accuracy", "macro_f1")  # what finalize_eval_metrics returns
+
+
+def collect_predictions(logits_fn, batches) -> tuple[np.ndarray, np.ndarray]:
+  """``(labels, predicted class ids)`` over ``batches``, padding rows (weight 0) left out.
+
+  Args:
+    logits_fn: ``batch -> logits [B, C]`` (e.g. a jitted model apply).
+    batches: an iterable of batches with ``labels [B]`` and ``weights [B]``.
+  """
+  labels, predictions = [], []
+  for batch in batches:
+    real = np.asarray(batch["weights"]) > 0
+    logits = np.asarray(logits_fn(batch))
+    labels.append(np.asarray(batch["labels"])[real])
+    predictions.append(logits.argmax(axis=-1)[real])
+  if not labels:
+    raise ValueError("no batches to predict")
+  return np.concatenate(labels), np.concatenate(predictions)

@@ -69,7 +69,7 @@ def test_eval_sums_over_batches_give_the_sklearn_macro_f1():
         jnp.asarray(batch_logits), jnp.asarray(batch_labels), jnp.asarray(weights), 4)
     totals = sums if totals is None else jax.tree.map(lambda a, b: a + b, totals, sums)
   averages = {k: float(t) / float(c) for k, (t, c) in totals.items()}
-  metrics = classification.finalize_eval_metrics(averages, 4)
+  metrics = classification.finalize_eval_metrics(averages)
   assert set(metrics) == set(classification.EVAL_METRIC_NAMES)
   report = classification.classification_report(labels, predictions, ["a", "b", "c", "d"])
   assert metrics["accuracy"] == pytest.approx(report["accuracy"])
