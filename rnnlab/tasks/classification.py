@@ -172,7 +172,11 @@ class ClassificationTask(Task):
 
   def _plot_attention(self, config, apply, params, names, workdir) -> None:
     ids, labels = encoded_split(config, "test")
-    rows = [i for i, x in enumerate(ids) if 6 <= x.shape[0] <= 24][:NUM_PLOTTED_SENTENCES]
+    first_of_class = {}  # the first test sentence of 6-24 tokens of each class, in class order
+    for i, x in enumerate(ids):
+      if 6 <= x.shape[0] <= 24:
+        first_of_class.setdefault(int(labels[i]), i)
+    rows = [first_of_class[k] for k in sorted(first_of_class)][:NUM_PLOTTED_SENTENCES]
     rows = rows or list(range(min(NUM_PLOTTED_SENTENCES, len(ids))))
     batch = batching.make_batch(ids, labels, np.array(rows), len(rows), config.data.max_length)
     logits, weights = jax.device_get(apply(params, batch))
