@@ -9,8 +9,10 @@ by anyone's judgement of the sentence: the language reference, or the chapter of
 Library Reference (docs.python.org/3/library) that documents its module, grouped into
 :data:`SUBJECTS` (8 classes; :data:`MODULE_SUBJECTS` lists the top-level modules of each;
 other modules are not used). Sentences are short (5-50 words) and many are ambiguous on
-their own ("Return the number of bytes written."), so the task is not keyword lookup only;
-a unigram baseline leaves room for the recurrent models to differ.
+their own ("Return the number of bytes written."), so the task is far from solved: a
+bag-of-words logistic regression (:mod:`rnnlab.baselines.bag_of_words`) reaches 54.1% test
+accuracy (macro-F1 0.52; CPython 3.11.7), small recurrent models at a 1,500-step budget the
+same within about two points (README, "Sentence classification").
 
 Examples: ``text`` (one sentence), ``label`` (the subject), ``document``
 (``topic/<name>`` or ``module/<dotted.name>``). A sentence that occurs in two documents is
