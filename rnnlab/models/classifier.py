@@ -1,9 +1,10 @@
 """Many-to-one classifiers: a sequence of token ids, or a tree, -> class logits.
 
-* :class:`TextClassifier` (seed 002, "sentence-level classification"): embeddings -> a
-  stacked, optionally bidirectional RNN of any cells (:class:`rnnlab.nn.StackedRNN`) ->
-  pooling over time (:mod:`rnnlab.nn.pooling`: last, mean, max, attention) -> dropout ->
-  a linear layer to the class logits (the softmax is in the loss).
+* :class:`TextClassifier` (seed 002, "sentence-level classification"): embeddings ->
+  dropout -> a stacked, optionally bidirectional RNN of any cells (the shared
+  :class:`rnnlab.nn.StackedRNN`; dropout between layers and on its output) -> pooling over
+  time (:mod:`rnnlab.nn.pooling`: last, mean, max, attention) -> a linear layer to the class
+  logits (the softmax is in the loss).
 * :class:`TreeClassifier` (Tai et al. 2015, sec. 4.1): embeddings -> a tree network over
   the given bracket structure (:class:`rnnlab.nn.TreeEncoder`) -> the root's hidden state
   -> a linear layer to the class logits.
@@ -35,8 +36,8 @@ class TextClassifier(nn.Module):
     pooling: ``rnnlab.nn.pooling.METHODS``.
     attention_size: size of the attention pooling's hidden layer and query.
     dropout_rate: on the embeddings, between layers and on the pooled vector.
-    unroll, remat, impl: passed to the recurrence.
-    dtype: compute dtype of the embeddings and the output layer.
+    block, unroll, remat, impl: passed to :class:`rnnlab.nn.StackedRNN`.
+    dtype: compute dtype of the embeddings and the output layer (the cells carry their own).
   """
 
   vocab_size: int
@@ -47,6 +48,7 @@ class TextClassifier(nn.Module):
   pooling: str = "last"
   attention_size: int = 64
   dropout_rate: float = 0.0
+  block: str = "none"
   unroll: int = 1
   remat: bool = False
   impl: str = "auto"
@@ -57,14 +59,13 @@ class TextClassifier(nn.Module):
     if self.pooling not in pooling.METHODS:
       raise ValueError(f"pooling={self.pooling!r}; allowed: {pooling.METHODS}")
     xs = nn.Embed(self.vocab_size, self.embed_size, dtype=self.dtype, name="embed")(tokens)
-    xs = nn.Dropout(self.dropout_rate)(xs, deterministic=deterministic)
     _, ys = rnn.StackedRNN(cells=self.cells, bidirectional=self.bidirectional,
-                           dropout_rate=self.dropout_rate, unroll=self.unroll,
+                           dropout_rate=self.dropout_rate, input_dropout=True,
+                           output_dropout=True, block=self.block, unroll=self.unroll,
                            remat=self.remat, impl=self.impl, name="encoder")(
                                xs, lengths=lengths, deterministic=deterministic)
     pooled, weights = rnn.Pooling(method=self.pooling, attention_size=self.attention_size,
                                   bidirectional=self.bidirectional, name="pooling")(ys, lengths)
-    pooled = nn.Dropout(self.dropout_rate)(pooled, deterministic=deterministic)
     logits = nn.Dense(self.num_classes, dtype=self.dtype, name="output")(pooled)
     return logits.astype(jnp.float32), weights
 

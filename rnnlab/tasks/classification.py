@@ -27,13 +27,13 @@ import ml_collections
 import numpy as np
 import optax
 
-from rnnlab import cells, recurrence
 from rnnlab.data import tokenizers
 from rnnlab.data.classification import batching, doc_subjects, sources
 from rnnlab.metrics import classification as metrics
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.models import classifier
 from rnnlab.nn import pooling
-from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import IndexedBatchIterator, Task
 
@@ -75,7 +75,7 @@ class ClassificationTask(Task):
   name = "classification"
 
   def default_config(self) -> ml_collections.ConfigDict:
-    model = recurrent_model.default_model_config()
+    model = cell_config.default_model_config()
     model.update(dict(embed_size=128, bidirectional=False, pooling="last", attention_size=64))
     return ml_collections.ConfigDict(dict(
         data=dict(dataset=doc_subjects.NAME, path="", data_dir="", max_length=128,
@@ -83,8 +83,7 @@ class ClassificationTask(Task):
         model=model))
 
   def config_choices(self):
-    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS,
-            "model.pooling": pooling.METHODS, "data.dataset": sources.DATASETS}
+    return {**cell_config.config_choices(), "model.pooling": pooling.METHODS, "data.dataset": sources.DATASETS}
 
   def validate_config(self, config) -> None:
     d, m = config.data, config.model
@@ -98,7 +97,7 @@ class ClassificationTask(Task):
     if d.dataset == "files" and not d.path:
       raise ValueError("config.data.dataset='files' needs config.data.path (a folder with "
                        "train.tsv, validation.tsv, test.tsv)")
-    recurrent_model.validate_model_config(m)
+    cell_config.validate_model_config(m)
 
   def eval_metric_names(self, config):
     return metrics.EVAL_METRIC_NAMES
@@ -121,13 +120,9 @@ class ClassificationTask(Task):
                                  max_length=config.data.max_length)
 
   def build_model(self, config) -> classifier.TextClassifier:
-    m = config.model
-    return classifier.TextClassifier(
-        vocab_size=tokenizer_of(config).vocab_size,
-        num_classes=len(load_split(config, "train").class_names),
-        cells=recurrent_model.make_cells(m), embed_size=m.embed_size,
-        bidirectional=m.bidirectional, pooling=m.pooling, attention_size=m.attention_size,
-        dropout_rate=m.dropout_rate, unroll=m.unroll, impl=m.impl)
+    return builders.build_text_classifier(
+        config.model, vocab_size=tokenizer_of(config).vocab_size,
+        num_classes=len(load_split(config, "train").class_names))
 
   def init_params(self, model, config, batch, *, key) -> Any:
     return model.init({"params": key}, jnp.asarray(batch["tokens"]),

@@ -27,13 +27,12 @@ import jax.numpy as jnp
 import ml_collections
 import optax
 
-from rnnlab import cells, recurrence
-from rnnlab import trees as trees_lib
 from rnnlab.data.listops import batching, embedded, expressions
 from rnnlab.metrics import classification as metrics
+from rnnlab.models import builders
+from rnnlab.models import cell_config
 from rnnlab.models import classifier
 from rnnlab.nn import pooling
-from rnnlab.tasks import recurrent_model
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import IndexedBatchIterator, Task
 
@@ -57,7 +56,7 @@ class ListOpsTask(Task):
   name = "listops"
 
   def default_config(self) -> ml_collections.ConfigDict:
-    model = recurrent_model.default_model_config()
+    model = cell_config.default_model_config()
     model.update(dict(encoder="tree", embed_size=64, bidirectional=False, pooling="last",
                       attention_size=64))
     return ml_collections.ConfigDict(dict(
@@ -65,8 +64,7 @@ class ListOpsTask(Task):
         model=model))
 
   def config_choices(self):
-    return {"model.cell": tuple(cells.CELLS), "model.impl": recurrence.IMPLS,
-            "model.pooling": pooling.METHODS, "model.encoder": batching.ENCODERS,
+    return {**cell_config.config_choices(), "model.pooling": pooling.METHODS, "model.encoder": batching.ENCODERS,
             "data.config": tuple(c.name for c in embedded.RnnlabListops.BUILDER_CONFIGS)}
 
   def validate_config(self, config) -> None:
@@ -76,7 +74,7 @@ class ListOpsTask(Task):
     for key in ("embed_size", "attention_size"):
       if config.model[key] < 1:
         raise ValueError(f"config.model.{key} must be >= 1, got {config.model[key]!r}")
-    recurrent_model.validate_model_config(config.model)
+    cell_config.validate_model_config(config.model)
 
   def eval_metric_names(self, config):
     return metrics.EVAL_METRIC_NAMES
@@ -95,16 +93,9 @@ class ListOpsTask(Task):
     return batching.eval_batches(ids, labels, batch_size=batch_size, encoder=config.model.encoder)
 
   def build_model(self, config):
-    m = config.model
-    if m.encoder == "tree":
-      return classifier.TreeClassifier(network=trees_lib.NaryTreeLSTM(hidden_size=m.hidden_size),
-                                       vocab_size=len(expressions.VOCAB), num_classes=NUM_CLASSES,
-                                       embed_size=m.embed_size)
-    return classifier.TextClassifier(
-        vocab_size=len(expressions.VOCAB), num_classes=NUM_CLASSES,
-        cells=recurrent_model.make_cells(m), embed_size=m.embed_size,
-        bidirectional=m.bidirectional, pooling=m.pooling, attention_size=m.attention_size,
-        dropout_rate=m.dropout_rate, unroll=m.unroll, impl=m.impl)
+    build = (builders.build_tree_classifier if config.model.encoder == "tree"
+             else builders.build_text_classifier)
+    return build(config.model, vocab_size=len(expressions.VOCAB), num_classes=NUM_CLASSES)
 
   def _logits(self, model, params, batch, *, key=None, train=False):
     if isinstance(model, classifier.TreeClassifier):

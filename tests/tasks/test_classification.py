@@ -2,11 +2,14 @@
 import json
 import os
 
+import jax
 import numpy as np
 import pytest
 
 from rnnlab import config_validation
+from rnnlab import tasks
 from rnnlab import training
+from tests.tasks import few_steps
 from configs.classification import default as classification_config
 
 WORDS = {"pos": ["good", "great", "fine", "nice"], "neg": ["bad", "awful", "poor", "dull"],
@@ -86,3 +89,29 @@ def test_debug_config_runs_on_the_embedded_tiny_set(tmp_path):
   assert 0.0 <= result["final"]["test_accuracy"] <= 1.0
   assert np.isfinite(result["eval"]["loss"])
   assert not os.path.exists(os.path.join(workdir, "attention_weights_test.png"))
+
+
+def _files_config(tmp_path):
+  config = training.base_config("classification")
+  config.data.update(dict(dataset="files", path=_write_tsv(tmp_path), max_length=16))
+  config.model.update(dict(hidden_size=4, embed_size=4, attention_size=4, pooling="attention"))
+  config.train.batch_size = 4
+  return config
+
+
+@pytest.mark.slow
+def test_bfloat16_trains_a_few_steps_and_a_cell_section_takes_effect(tmp_path, key):
+  task = tasks.get_task("classification")
+  config = _files_config(tmp_path)
+  config.model.dtype = "bfloat16"
+  task.validate_config(config)
+  few_steps.train_a_few_steps(task, config)
+  config = _files_config(tmp_path)
+  config.model.cell = "gru"
+  batch = next(task.train_iterator(config, batch_size=4))
+  model = task.build_model(config)
+  params = jax.jit(lambda b, k: task.init_params(model, config, b, key=k))(batch, key)
+  before, _ = task.loss(model, params, batch, None, key=key, train=False)
+  config.model.gru.reset_after = False  # same parameters, other output
+  after, _ = task.loss(task.build_model(config), params, batch, None, key=key, train=False)
+  assert float(before) != float(after)
