@@ -2,7 +2,8 @@
 
 Language-modeling data flows ``load_*`` -> ``TextCorpus`` -> tokenizer -> ``TBPTTBatches``
 (streams) or ``SentenceBatches`` (padded sentences). Task-specific data lives in the
-subpackages ``rnnlab.data.speech`` and ``rnnlab.data.translation``.
+subpackages ``rnnlab.data.speech``, ``rnnlab.data.translation``, ``rnnlab.data.captioning``,
+``rnnlab.data.classification`` and ``rnnlab.data.listops``.
 """
 from rnnlab.data.char_tokenizer import CharTokenizer
 from rnnlab.data.corpus_loader import dataset_names

@@ -40,7 +40,7 @@ _SPLIT_BOUNDS = (90, 95)  # bucket < 90 -> train, < 95 -> valid, else test
 _MIN_DOCUMENT_CHARS = 200
 _MIN_DEDUP_CHARS = 40  # shorter lines ("Examples:", titles) may repeat
 # Standard-library folders that are tests, vendored copies or third-party code.
-_SKIPPED_DIRS = frozenset({
+SKIPPED_DIRS = frozenset({
     "test", "tests", "idle_test", "site-packages", "dist-packages", "__pycache__",
     "lib2to3", "ensurepip", "turtledemo", "config-3.11-x86_64-linux-gnu"})
 
@@ -93,21 +93,29 @@ def stdlib_documents(stdlib_dir: Optional[str] = None) -> List[Tuple[str, str]]:
   root = stdlib_dir or sysconfig.get_paths()["stdlib"]
   documents = []
   for folder, dirs, files in os.walk(root):
-    dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("config-"))
+    dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("config-"))
     for file_name in sorted(files):
       if not file_name.endswith(".py"):
         continue
-      path = os.path.join(folder, file_name)
-      try:
-        with open(path, encoding="utf-8") as f:
-          docs = _module_docstrings(f.read())
-      except (SyntaxError, UnicodeDecodeError):
-        continue  # a few stdlib files are deliberately invalid or not UTF-8
-      paragraphs = [p for p in (prose_cleaning.clean_to_prose(d) for d in docs) if p]
-      prose = "\n".join(paragraphs)
-      if len(prose) >= _MIN_DOCUMENT_CHARS:
-        documents.append((f"module/{_module_name(root, path)}", prose))
+      document = module_document(root, os.path.join(folder, file_name))
+      if document is not None:
+        documents.append(document)
   return sorted(documents)
+
+
+def module_document(root: str, path: str) -> Optional[Tuple[str, str]]:
+  """(``module/<dotted.name>``, prose of its docstrings) of the source file ``path`` under
+  ``root``; None for a file that does not parse or has under ``_MIN_DOCUMENT_CHARS`` of prose."""
+  try:
+    with open(path, encoding="utf-8") as f:
+      docs = _module_docstrings(f.read())
+  except (SyntaxError, UnicodeDecodeError):
+    return None  # a few stdlib files are deliberately invalid or not UTF-8
+  paragraphs = [p for p in (prose_cleaning.clean_to_prose(d) for d in docs) if p]
+  prose = "\n".join(paragraphs)
+  if len(prose) < _MIN_DOCUMENT_CHARS:
+    return None
+  return f"module/{_module_name(root, path)}", prose
 
 
 def split_documents(documents: List[Tuple[str, str]]) -> Dict[str, List[Tuple[str, str]]]:

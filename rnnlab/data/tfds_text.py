@@ -36,15 +36,20 @@ def prepare_command(name: str, data_dir: Optional[str]) -> str:
   return f"tfds build {name} --file_format=array_record{dir_flag}"
 
 
-def check_prepared(builder: tfds.core.DatasetBuilder) -> None:
-  """Raises ValueError (with the prepare command) unless ``builder`` can be read."""
+def check_prepared(builder: tfds.core.DatasetBuilder, build_name: Optional[str] = None) -> None:
+  """Raises ValueError (with the prepare command) unless ``builder`` can be read.
+
+  ``build_name`` is what the command builds (default ``builder.name``); give it with the
+  config, e.g. ``"glue/sst2"``, for a builder whose configs are separate datasets.
+  """
   name = builder.info.name
+  build_name = build_name or builder.name
   if not builder.is_prepared():
     raise ValueError(
         f"TFDS dataset {name!r} is not prepared in {builder.data_dir!r}, and rnnlab never "
         "downloads at run time. On a machine with internet run "
-        f"`{prepare_command(builder.name, 'DIR')}` (or `python -c \"import "
-        f"tensorflow_datasets as tfds; tfds.builder('{builder.name}', data_dir='DIR')"
+        f"`{prepare_command(build_name, 'DIR')}` (or `python -c \"import "
+        f"tensorflow_datasets as tfds; tfds.builder('{build_name}', data_dir='DIR')"
         ".download_and_prepare(file_format='array_record')\"`), copy DIR here and pass it "
         "as data.data_dir.")
   file_format = builder.info.file_format
@@ -52,7 +57,7 @@ def check_prepared(builder: tfds.core.DatasetBuilder) -> None:
     raise ValueError(
         f"TFDS dataset {name!r} in {builder.data_dir!r} is stored as {file_format.value!r}; "
         "tfds.data_source needs 'array_record'. Rebuild it with "
-        f"`{prepare_command(builder.name, None)}` or convert it with "
+        f"`{prepare_command(build_name, None)}` or convert it with "
         "`tfds convert_format --dataset_dir=... --out_file_format=array_record`.")
 
 

@@ -1,11 +1,14 @@
-"""Task metrics on decoded text: translation (BLEU, exact match) and speech (CER, WER).
+"""Task metrics: translation (BLEU, exact match), speech (CER, WER), classification
+(accuracy, P/R/F1, confusion matrix).
 
 Every corpus metric refuses a bare str with one message (:func:`refuse_bare_str`, called by
-:func:`check_sentences`).
+:func:`check_sentences` and by the classification metrics).
 """
-from rnnlab.metrics import corpus, speech, translation
+from rnnlab.metrics import classification, corpus, speech, translation
+from rnnlab.metrics.classification import classification_report, confusion_matrix, macro_f1
 from rnnlab.metrics.corpus import check_sentences, refuse_bare_str
 from rnnlab.metrics.translation import bleu_by_length, corpus_bleu, exact_match
 
-__all__ = ["bleu_by_length", "check_sentences", "corpus", "corpus_bleu", "exact_match",
+__all__ = ["bleu_by_length", "check_sentences", "classification", "classification_report",
+           "confusion_matrix", "corpus", "corpus_bleu", "exact_match", "macro_f1",
            "refuse_bare_str", "speech", "translation"]

@@ -9,6 +9,9 @@ run from its ``config.json`` and saved tokenizers without importing a task modul
 * :func:`build_seq2seq`: ``translation`` (sizes from the saved source/target tokenizers);
 * :func:`build_speech_recognizer`: ``ctc_speech`` (front end + CTC encoder, or Listen,
   Attend and Spell over it: ``model.architecture``);
+* :func:`build_text_classifier`: ``classification`` and ``listops`` with
+  ``model.encoder="sequence"``; :func:`build_tree_classifier`: ``listops`` with
+  ``model.encoder="tree"``;
 * ``rnnlab.models.captioner.from_config``: ``captioning``.
 
 Cells come from ``model.cell`` and its section (:mod:`rnnlab.models.cell_config`), in
@@ -17,9 +20,11 @@ Cells come from ``model.cell`` and its section (:mod:`rnnlab.models.cell_config`
 import ml_collections
 
 from rnnlab import features
+from rnnlab import trees
 from rnnlab.data.speech import alphabet as alphabet_lib
 from rnnlab.models import cell_config
 from rnnlab.models import attention_decoder
+from rnnlab.models import classifier
 from rnnlab.models import ctc
 from rnnlab.models import language_model
 from rnnlab.models import las
@@ -134,3 +139,24 @@ def build_speech_recognizer(config: ml_collections.ConfigDict) -> ctc.SpeechReco
                               frame_stacking=d.frame_stacking, spec_augment=augment)
 
 
+
+
+def build_text_classifier(model_config: ml_collections.ConfigDict, *, vocab_size: int,
+                          num_classes: int) -> classifier.TextClassifier:
+  """The :class:`TextClassifier` of ``config.model`` (``embed_size``, ``bidirectional``,
+  ``pooling``, ``attention_size`` besides the shared keys)."""
+  m = model_config
+  return classifier.TextClassifier(
+      vocab_size=vocab_size, num_classes=num_classes, cells=cell_config.make_cells(m),
+      embed_size=m.embed_size, bidirectional=m.bidirectional, pooling=m.pooling,
+      attention_size=m.attention_size, dropout_rate=m.dropout_rate, block=m.block,
+      unroll=m.unroll, remat=m.remat, impl=m.impl, dtype=cell_config.compute_dtype(m))
+
+
+def build_tree_classifier(model_config: ml_collections.ConfigDict, *, vocab_size: int,
+                          num_classes: int) -> classifier.TreeClassifier:
+  """The binary Tree-LSTM :class:`TreeClassifier` (``model.hidden_size``, ``model.embed_size``)."""
+  m = model_config
+  return classifier.TreeClassifier(
+      network=trees.NaryTreeLSTM(hidden_size=m.hidden_size), vocab_size=vocab_size,
+      num_classes=num_classes, embed_size=m.embed_size, dtype=cell_config.compute_dtype(m))

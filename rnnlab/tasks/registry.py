@@ -15,8 +15,10 @@ from rnnlab.tasks.task import Task
 BUILTIN_TASK_MODULES = {
     "adding": "rnnlab.tasks.adding",
     "captioning": "rnnlab.tasks.captioning",
+    "classification": "rnnlab.tasks.classification",
     "copy_memory": "rnnlab.tasks.copy_memory",
     "language_model": "rnnlab.tasks.language_model",
+    "listops": "rnnlab.tasks.listops",
     "ctc_speech": "rnnlab.tasks.ctc_speech",
     "sequential_digits": "rnnlab.tasks.sequential_digits",
     "translation": "rnnlab.tasks.translation",

@@ -1,0 +1,95 @@
+"""ListOps batches: flat token sequences (for a sequential RNN) or bracket trees (Tree-LSTM).
+
+Both kinds hold ``labels`` int32 ``[B]`` (the value, 10 classes) and ``weights`` float32
+``[B]`` (0 on the padding rows of a last, short evaluation batch), and
+
+* sequence: ``tokens`` int32 ``[B, L]`` (ids of ``expressions.VOCAB``, 0 = padding) and
+  ``lengths`` int32 ``[B]``; ``L`` is the smallest power of two >= 16 that fits the batch;
+* tree: ``trees``, a :class:`rnnlab.trees.TreeBatch` of the LRA bracket trees
+  (:func:`expressions.bracket_tree`); its sizes are rounded up to powers of two (nodes
+  ``2L - 1`` for the sequence bucket ``L``, levels >= 8, level width), so a run compiles
+  for a handful of shapes.
+
+The tree batch's level schedule (``schedule [levels, W]``, ``schedule_children``) has no batch
+axis: its values are global node indices, so the data-parallel train loop may split its first
+axis over devices like any batch array without changing a result; the level count is a power
+of two >= 8 so that it splits evenly.
+
+Training batches are epochs of a fresh shuffle, a pure function of ``(seed, epoch)``;
+evaluation batches cover every example once.
+"""
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from rnnlab import trees as trees_lib
+from rnnlab.data import epoch_order
+from rnnlab.data.listops import embedded
+from rnnlab.data.listops import expressions
+
+ENCODERS = ("sequence", "tree")
+_MIN_LENGTH_BUCKET, _MIN_LEVELS = 16, 8
+
+
+def _power_of_two(n: int, least: int) -> int:
+  size = least
+  while size < n:
+    size *= 2
+  return size
+
+
+def load_examples(split: str, config: str, data_dir: str | None = None, max_examples: int = 0
+                  ) -> tuple[list[np.ndarray], np.ndarray]:
+  """``(token ids int32 per expression, labels int32 [N])`` of one split of ``rnnlab_listops``
+  (generated on first use), at most ``max_examples`` (0 = all)."""
+  source = embedded.load(split, config=config, data_dir=data_dir)
+  n = len(source) if max_examples <= 0 else min(len(source), max_examples)
+  records = [source[i] for i in range(n)]
+  return ([np.asarray(r["tokens"], np.int32) for r in records],
+          np.array([int(r["label"]) for r in records], np.int32))
+
+
+def make_batch(sequences: Sequence[np.ndarray], labels: np.ndarray, index: np.ndarray,
+               batch_size: int, encoder: str) -> dict:
+  """The batch of rows ``index`` (fewer than ``batch_size``: weight-0 rows of one digit)."""
+  if encoder not in ENCODERS:
+    raise ValueError(f"encoder={encoder!r}; allowed: {ENCODERS}")
+  rows = [sequences[i] for i in index]
+  pad_rows = batch_size - len(rows)
+  rows += [np.array([expressions.TOKEN_IDS["0"]], np.int32)] * pad_rows
+  batch_labels = np.concatenate([labels[index], np.zeros(pad_rows, np.int32)]).astype(np.int32)
+  weights = np.concatenate([np.ones(len(index), np.float32), np.zeros(pad_rows, np.float32)])
+  length = _power_of_two(max(r.shape[0] for r in rows), _MIN_LENGTH_BUCKET)
+  batch = {"labels": batch_labels, "weights": weights}
+  if encoder == "sequence":
+    tokens = np.zeros((batch_size, length), np.int32)
+    for row, ids in enumerate(rows):
+      tokens[row, :ids.shape[0]] = ids
+    batch.update(tokens=tokens, lengths=np.array([r.shape[0] for r in rows], np.int32))
+    return batch
+  trees = [expressions.bracket_tree(ids) for ids in rows]
+  levels = [t.levels() for t in trees]
+  num_levels = _power_of_two(max(int(lv.max()) + 1 for lv in levels), _MIN_LEVELS)
+  width = max(np.bincount(np.concatenate(levels)).max(), 1)
+  batch["trees"] = trees_lib.batch_trees(
+      trees, num_nodes=2 * length - 1, num_levels=num_levels,
+      level_width=_power_of_two(int(width), 1), max_children=2)
+  return batch
+
+
+def train_batch(sequences, labels, *, position: int, batch_size: int, encoder: str, seed: int,
+                shard_index: int = 0, shard_count: int = 1) -> dict:
+  """Batch number ``position`` of the endless shuffled stream (:mod:`rnnlab.data.epoch_order`).
+
+  Raises ValueError if one global batch needs more examples than there are.
+  """
+  index = epoch_order.batch_indices(position, len(sequences), batch_size=batch_size, seed=seed,
+                                    shard_index=shard_index, shard_count=shard_count)
+  return make_batch(sequences, labels, index, batch_size, encoder)
+
+
+def eval_batches(sequences, labels, *, batch_size: int, encoder: str) -> Iterator[dict]:
+  """Every example once, in order; the last batch padded with weight-0 rows."""
+  for start in range(0, len(sequences), batch_size):
+    index = np.arange(start, min(start + batch_size, len(sequences)))
+    yield make_batch(sequences, labels, index, batch_size, encoder)

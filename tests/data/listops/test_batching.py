@@ -1,0 +1,54 @@
+"""ListOps batches: sequence and tree views of the same expressions, bucketed shapes."""
+import numpy as np
+import pytest
+
+from rnnlab import trees as trees_lib
+from rnnlab.data import epoch_order
+from rnnlab.data.listops import batching, expressions
+
+EXPRESSIONS = ["[MAX 2 9 ]", "[SM [MIN 3 4 ] 5 ]", "7", "[MED 1 2 3 4 ]"]
+
+
+def _examples():
+  ids = [expressions.encode(e.split()).astype(np.int32) for e in EXPRESSIONS]
+  labels = np.array([expressions.evaluate(e.split()) for e in EXPRESSIONS], np.int32)
+  return ids, labels
+
+
+def test_sequence_batch():
+  ids, labels = _examples()
+  batch = batching.make_batch(ids, labels, np.array([0, 1]), 3, "sequence")
+  assert batch["tokens"].shape == (3, 16)
+  np.testing.assert_array_equal(batch["lengths"], [4, 7, 1])
+  np.testing.assert_array_equal(batch["tokens"][1, :7], ids[1])
+  np.testing.assert_array_equal(batch["labels"], [9, 8, 0])
+  np.testing.assert_array_equal(batch["weights"], [1, 1, 0])
+
+
+def test_tree_batch_holds_the_bracket_trees_with_bucketed_sizes():
+  ids, labels = _examples()
+  batch = batching.make_batch(ids, labels, np.array([1, 2, 3]), 4, "tree")
+  tb = batch["trees"]
+  assert isinstance(tb, trees_lib.TreeBatch)
+  assert tb.tokens.shape == (4, 2 * 16 - 1) and tb.schedule.shape[0] == 8
+  assert tb.schedule.shape[1] & (tb.schedule.shape[1] - 1) == 0  # a power of two
+  for row, i in enumerate([1, 2, 3]):
+    tree = expressions.bracket_tree(ids[i])
+    n = tree.num_nodes
+    assert tb.num_nodes[row] == n
+    np.testing.assert_array_equal(tb.tokens[row, :n], tree.tokens)
+    assert tb.labels[row, n - 1] == labels[i]
+  np.testing.assert_array_equal(batch["weights"], [1, 1, 1, 0])
+
+
+def test_train_stream_and_bad_encoder():
+  ids, labels = _examples()
+  a = batching.train_batch(ids, labels, position=3, batch_size=2, encoder="sequence", seed=1)
+  b = batching.train_batch(ids, labels, position=3, batch_size=2, encoder="sequence", seed=1)
+  np.testing.assert_array_equal(a["tokens"], b["tokens"])
+  index = epoch_order.batch_indices(3, 4, batch_size=2, seed=1)
+  np.testing.assert_array_equal(a["labels"], labels[index])
+  with pytest.raises(ValueError, match="encoder='graph'; allowed"):
+    batching.make_batch(ids, labels, np.array([0]), 1, "graph")
+  with pytest.raises(ValueError, match="global batch 8 exceeds the 4"):
+    batching.train_batch(ids, labels, position=0, batch_size=8, encoder="tree", seed=0)
