@@ -25,11 +25,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  pylint: disable=wrong-import-position
 import numpy as np  # noqa: E402  pylint: disable=wrong-import-position
 
-_WORKDIRS = flags.DEFINE_list("workdirs", None, "Translation run directories.")
-_OUT = flags.DEFINE_string("out", None, "Output folder for the PNG files.")
-_SPLIT = flags.DEFINE_string("split", "test", "Split whose final-report files are read.")
-_EXAMPLES = flags.DEFINE_integer("examples", 2, "Heatmaps per run when --rows is not given.")
-_ROWS = flags.DEFINE_list("rows", [], "Rows of translations_<split>.tsv to draw (0-based).")
+def _define_flags() -> None:
+  """Defined only when run as a program, so this module imports beside any CLI."""
+  flags.DEFINE_list("workdirs", None, "Translation run directories.")
+  flags.DEFINE_string("out", None, "Output folder for the PNG files.")
+  flags.DEFINE_string("split", "test", "Split whose final-report files are read.")
+  flags.DEFINE_integer("examples", 2, "Heatmaps per run when --rows is not given.")
+  flags.DEFINE_list("rows", [], "Rows of translations_<split>.tsv to draw (0-based).")
 
 
 def run_name(workdir: str) -> str:
@@ -130,17 +132,19 @@ def attention_maps(workdir: str, split: str, rows: Sequence[int], out: str) -> l
 
 def main(argv):
   del argv
-  if not _WORKDIRS.value or not _OUT.value:
+  args = flags.FLAGS
+  if not args.workdirs or not args.out:
     raise app.UsageError("--workdirs and --out are required")
-  os.makedirs(_OUT.value, exist_ok=True)
-  print(plot_bleu_vs_length(_WORKDIRS.value, _SPLIT.value,
-                            os.path.join(_OUT.value, f"bleu_vs_length_{_SPLIT.value}.png")))
-  for workdir in _WORKDIRS.value:
-    rows = [int(r) for r in _ROWS.value] or default_rows(
-        read_translations(workdir, _SPLIT.value), _EXAMPLES.value)
-    for path in attention_maps(workdir, _SPLIT.value, rows, _OUT.value):
+  os.makedirs(args.out, exist_ok=True)
+  print(plot_bleu_vs_length(args.workdirs, args.split,
+                            os.path.join(args.out, f"bleu_vs_length_{args.split}.png")))
+  for workdir in args.workdirs:
+    rows = [int(r) for r in args.rows] or default_rows(
+        read_translations(workdir, args.split), args.examples)
+    for path in attention_maps(workdir, args.split, rows, args.out):
       print(path)
 
 
 if __name__ == "__main__":
+  _define_flags()
   app.run(main)

@@ -7,11 +7,11 @@ order. Texts are tokenised exactly as the classification task does
 
   python -m rnnlab.baselines.bag_of_words --dataset=rnnlab_doc_subjects
 """
-from absl import app
 from absl import flags
 from sklearn import feature_extraction
 from sklearn import linear_model
 
+from rnnlab import cli
 from rnnlab.data.classification import batching
 from rnnlab.data.classification import sources
 from rnnlab.metrics import classification
@@ -31,19 +31,23 @@ def evaluate(train: sources.LabelledTexts, test: sources.LabelledTexts) -> dict:
   return classification.classification_report(test.labels, predictions, train.class_names)
 
 
-_DATASET = flags.DEFINE_string("dataset", "rnnlab_doc_subjects", "A classification dataset.")
-_PATH = flags.DEFINE_string("path", "", "data.path for dataset 'files'.")
-_DATA_DIR = flags.DEFINE_string("data_dir", None, "TFDS data folder.")
+def _define_flags() -> None:
+  """Defined only when run as a program, so several baseline modules can be imported together."""
+  flags.DEFINE_string("dataset", "rnnlab_doc_subjects", "A classification dataset.")
+  flags.DEFINE_string("path", "", "data.path for dataset 'files'.")
+  flags.DEFINE_string("data_dir", None, "TFDS data folder.")
 
 
 def main(argv) -> None:
   del argv
-  splits = {s: sources.load_split(_DATASET.value, s, data_dir=_DATA_DIR.value, path=_PATH.value)
+  args = flags.FLAGS
+  splits = {s: sources.load_split(args.dataset, s, data_dir=args.data_dir, path=args.path)
             for s in ("train", "test")}
   report = evaluate(splits["train"], splits["test"])
-  print(f"{_DATASET.value} test: accuracy {report['accuracy']:.4f} macro-F1 "
+  print(f"{args.dataset} test: accuracy {report['accuracy']:.4f} macro-F1 "
         f"{report['macro_f1']:.4f} ({len(splits['test'])} texts)")
 
 
 if __name__ == "__main__":
-  app.run(main)
+  _define_flags()
+  cli.run(main, program="rnnlab.baselines.bag_of_words")

@@ -9,18 +9,20 @@ perplexity and bits per char for words) and the size of each split, with the tim
 import time
 from typing import Dict, List, Optional, Sequence
 
-from absl import app
 from absl import flags
 
+from rnnlab import cli
 from rnnlab.baselines import kneser_ney
 from rnnlab.data import corpus_loader
 from rnnlab.data import tokenizers
 
-_DATASET = flags.DEFINE_string("dataset", corpus_loader.DEFAULT_DATASET, "Corpus name.")
-_PATH = flags.DEFINE_string("path", None, "Folder of train/valid/test.txt (dataset=files).")
-_DATA_DIR = flags.DEFINE_string("data_dir", None, "TFDS data dir.")
-_TOKENIZER = flags.DEFINE_enum("tokenizer", "char", ["char", "word"], "Token kind.")
-_ORDERS = flags.DEFINE_list("orders", ["2", "3", "4", "5", "6", "7"], "n-gram orders.")
+def _define_flags() -> None:
+  """Defined only when run as a program, so several baseline modules can be imported together."""
+  flags.DEFINE_string("dataset", corpus_loader.DEFAULT_DATASET, "Corpus name.")
+  flags.DEFINE_string("path", None, "Folder of train/valid/test.txt (dataset=files).")
+  flags.DEFINE_string("data_dir", None, "TFDS data dir.")
+  flags.DEFINE_enum("tokenizer", "char", ["char", "word"], "Token kind.")
+  flags.DEFINE_list("orders", ["2", "3", "4", "5", "6", "7"], "n-gram orders.")
 
 
 def ngram_table(dataset: str, tokenizer_kind: str, orders: Sequence[int],
@@ -51,9 +53,15 @@ def ngram_table(dataset: str, tokenizer_kind: str, orders: Sequence[int],
 
 def main(argv):
   del argv
-  ngram_table(_DATASET.value, _TOKENIZER.value, [int(o) for o in _ORDERS.value],
-              path=_PATH.value, data_dir=_DATA_DIR.value)
+  args = flags.FLAGS
+  try:
+    orders = [int(o) for o in args.orders]
+  except ValueError:
+    raise ValueError(f"--orders={','.join(args.orders)}: expected comma-separated integers "
+                     "(n-gram orders, e.g. 2,3,5)") from None
+  ngram_table(args.dataset, args.tokenizer, orders, path=args.path, data_dir=args.data_dir)
 
 
 if __name__ == "__main__":
-  app.run(main)
+  _define_flags()
+  cli.run(main, program="rnnlab.baselines.ngram_report")
