@@ -139,8 +139,6 @@ def build_speech_recognizer(config: ml_collections.ConfigDict) -> ctc.SpeechReco
                               frame_stacking=d.frame_stacking, spec_augment=augment)
 
 
-
-
 def build_text_classifier(model_config: ml_collections.ConfigDict, *, vocab_size: int,
                           num_classes: int) -> classifier.TextClassifier:
   """The :class:`TextClassifier` of ``config.model`` (``embed_size``, ``bidirectional``,
