@@ -3,7 +3,7 @@
 Run:
   python -m rnnlab.main --config=configs/adding.py --workdir=runs/adding_lstm
   python -m rnnlab.main --config=configs/adding.py --workdir=runs/adding_gru \\
-      --config.model.cell=gru --config.data.seq_length=200
+      --config.model.cell=gru --config.data.seq_len=200
   python -m rnnlab.main --config=configs/adding.py:debug --workdir=/tmp/adding_debug
 
 What it should reach: always answering 1.0 scores MSE 0.167 (``mse_over_baseline`` 1.0).
@@ -19,7 +19,7 @@ from rnnlab import training
 
 def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config = training.base_config("adding")
-  config.data.seq_length = 100
+  config.data.seq_len = 100
   config.model.cell = "lstm"
   config.model.hidden_size = 128
   config.optimizer.name = "adam"
@@ -33,8 +33,8 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.train.log_every = 50
   config.train.best_metric = "mse"
   if variant == "debug":
-    config.data.seq_length = 10
-    config.data.eval_size = 64
+    config.data.seq_len = 10
+    config.data.max_eval_examples = 64
     config.model.hidden_size = 8
     config.train.batch_size = 16
     config.train.num_steps = 60

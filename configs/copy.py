@@ -36,7 +36,7 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   if variant == "debug":
     config.data.delay = 5
     config.data.copy_length = 3
-    config.data.eval_size = 64
+    config.data.max_eval_examples = 64
     config.model.hidden_size = 8
     config.train.batch_size = 16
     config.train.num_steps = 60

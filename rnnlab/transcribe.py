@@ -16,7 +16,7 @@ rescored with the CTC log-likelihood) on a ``joint`` run. The default is the run
 architecture's (``ctc_beam``, ``attention_beam``, ``joint_beam``); a decoder the run's
 model cannot run is a one-line error. ``--split`` instead
 decodes a whole split of the run's dataset with every method and prints CER/WER as JSON
-(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_width``,
+(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_size``,
 ``--insertion_bonus``, ``--length_penalty`` and ``--ctc_weight`` flags override the run's
 ``model.decoding`` settings.
 """
@@ -48,7 +48,7 @@ def _define_flags():
   flags.DEFINE_float("lm_weight", None, "Override model.decoding.lm_weight.")
   flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
   flags.DEFINE_float("insertion_bonus", None, "Override model.decoding.insertion_bonus.")
-  flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
+  flags.DEFINE_integer("beam_size", None, "Override model.decoding.beam_size.")
   flags.DEFINE_float("length_penalty", None, "Override model.decoding.length_penalty "
                      "(attention beam, GNMT alpha).")
   flags.DEFINE_float("ctc_weight", None, "Override model.decoding.ctc_weight (joint_beam's "
@@ -144,7 +144,7 @@ def main(argv):
   paths = argv[1:]
   f = flags.FLAGS
   overrides = dict(lm=f.lm, lm_weight=f.lm_weight, lm_order=f.lm_order,
-                   insertion_bonus=f.insertion_bonus, beam_width=f.beam_width,
+                   insertion_bonus=f.insertion_bonus, beam_size=f.beam_size,
                    length_penalty=f.length_penalty, ctc_weight=f.ctc_weight)
   if bool(paths) == bool(flags.FLAGS.split):
     raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "

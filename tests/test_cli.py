@@ -30,7 +30,16 @@ def test_misspelt_override_names_the_key_section_and_nearest_keys(tmp_path):
                 "--config.data.eval_siz=3")
   assert _one_line_error(result, "rnnlab.main") == (
       "rnnlab.main: --config.data.eval_siz: unknown config key 'data.eval_siz'; allowed keys "
-      "in 'data': ['eval_seed', 'eval_size', 'seq_length']; nearest: 'eval_size', 'eval_seed'")
+      "in 'data': ['eval_seed', 'max_eval_examples', 'seq_len']; nearest: 'eval_seed'")
+  assert not os.path.exists(tmp_path / "w")
+
+
+def test_a_renamed_key_on_the_command_line_names_its_new_name(tmp_path):
+  result = _run("rnnlab.main", "--config=configs/adding.py:debug", f"--workdir={tmp_path}/w",
+                "--config.data.seq_length=20")
+  assert _one_line_error(result, "rnnlab.main") == (
+      "rnnlab.main: --config.data.seq_length: config key 'data.seq_length' was renamed to "
+      "'data.seq_len'; use 'data.seq_len'")
   assert not os.path.exists(tmp_path / "w")
 
 

@@ -39,7 +39,7 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.dropout_rate = 0.1
   # Beam search + shallow fusion of a 6-gram Kneser-Ney character LM fitted on the training
   # transcripts (weights tuned on the validation split).
-  config.model.decoding.beam_width = 8
+  config.model.decoding.beam_size = 8
   config.model.decoding.lm = "kneser_ney"
   config.model.decoding.lm_order = 6
   config.model.decoding.lm_weight = 0.8
@@ -63,7 +63,7 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
     config.data.bucket_seconds = 5.0  # one bucket: compiles once
     config.model.hidden_size = 8
     config.model.num_layers = 1
-    config.model.decoding.beam_width = 2
+    config.model.decoding.beam_size = 2
     config.model.decoding.lm = "kneser_ney"
     config.model.decoding.lm_order = 3
     config.train.batch_size = 4

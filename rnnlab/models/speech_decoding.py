@@ -113,7 +113,7 @@ def decode_log_probs(log_probs, lengths, config, lm=None, methods=None
   decoding_config = config.model.decoding
   if methods is None:
     methods = CTC_DECODERS if lm is not None else CTC_DECODERS[:2]
-  beam_kwargs = dict(beam_width=decoding_config.beam_width, blank_id=ALPHABET.blank_id,
+  beam_kwargs = dict(beam_size=decoding_config.beam_size, blank_id=ALPHABET.blank_id,
                      prune_log_prob=decoding_config.prune_log_prob)
   out = {}
   for method in methods:
@@ -164,7 +164,7 @@ def decode_batch(config, model, params, batch, lm=None, methods=None,
   if beams:
     dec = config.model.decoding
     nbest = las.beam_nbest(model, params, batch["audio"], batch["num_samples"],
-                           beam_size=dec.beam_width, alpha=dec.length_penalty,
+                           beam_size=dec.beam_size, alpha=dec.length_penalty,
                            boundary_id=ALPHABET.blank_id)
     for method in beams:
       weight = dec.ctc_weight if method == "joint_beam" else 0.0

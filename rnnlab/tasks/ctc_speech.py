@@ -23,7 +23,7 @@ and test splits greedily and with prefix beam search (optionally fused with a
 character Kneser-Ney LM fitted on the training transcripts, ``model.decoding.lm``),
 scores CER and WER with jiwer and writes ``transcripts_<split>.tsv`` to the workdir.
 LAS and joint models report ``cer`` of greedy attention decoding and decode with
-``attention_greedy`` and ``attention_beam`` (beam ``model.decoding.beam_width``, GNMT
+``attention_greedy`` and ``attention_beam`` (beam ``model.decoding.beam_size``, GNMT
 length normalisation ``model.decoding.length_penalty``); a joint model also with the CTC
 decoders and ``joint_beam``, the attention beam's n-best rescored by ``lambda * log P_ctc +
 (1 - lambda) * log P_att`` (``lambda = model.decoding.ctc_weight``). See
@@ -110,7 +110,7 @@ def default_model_config() -> ml_collections.ConfigDict:
   config.attention = "additive"  # rnnlab.models.attention_decoder.ATTENTIONS
   config.attention_size = 128
   config.decoding = dict(
-      beam_width=8,  # CTC prefix beam and attention beam
+      beam_size=8,  # CTC prefix beam and attention beam
       length_penalty=0.6,  # attention beam: GNMT alpha
       ctc_weight=0.3,  # joint_beam: lambda of lambda * log P_ctc + (1 - lambda) * log P_att
       prune_log_prob=-10.0,  # labels below this frame log-prob are not extended
@@ -168,7 +168,7 @@ class CTCSpeechTask(Task):
                 "data.bucket_seconds": data.bucket_seconds,
                 "data.frame_length_ms": data.frame_length_ms,
                 "data.frame_step_ms": data.frame_step_ms,
-                "model.decoding.beam_width": model.decoding.beam_width,
+                "model.decoding.beam_size": model.decoding.beam_size,
                 "model.decoding.lm_order": model.decoding.lm_order}
     for key, value in positive.items():
       if value <= 0:
