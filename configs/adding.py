@@ -3,7 +3,7 @@
 Run:
   python -m rnnlab.main --config=configs/adding.py --workdir=runs/adding_lstm
   python -m rnnlab.main --config=configs/adding.py --workdir=runs/adding_gru \\
-      --config.model.cell=gru --config.data.seq_length=200
+      --config.model.cell=gru --config.data.seq_len=200
   python -m rnnlab.main --config=configs/adding.py:debug --workdir=/tmp/adding_debug
 
 What it should reach: always answering 1.0 scores MSE 0.167 (``mse_over_baseline`` 1.0).
@@ -15,32 +15,24 @@ LSTM) only checks that everything runs, in a few seconds.
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 
 
 def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config = training.base_config("adding")
-  config.data.seq_length = 100
+  config.data.seq_len = 100
   config.model.cell = "lstm"
   config.model.hidden_size = 128
-  config.optimizer.name = "adam"
-  config.optimizer.learning_rate = 1e-3
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
   config.train.batch_size = 64
   config.train.num_steps = 3000
   config.train.eval_every = 250
   config.train.checkpoint_every = 500
-  config.train.log_every = 50
   config.train.best_metric = "mse"
   if variant == "debug":
-    config.data.seq_length = 10
-    config.data.eval_size = 64
+    config.data.seq_len = 10
+    config.data.max_eval_examples = 64
     config.model.hidden_size = 8
-    config.train.batch_size = 16
-    config.train.num_steps = 60
-    config.train.eval_every = 20
-    config.train.checkpoint_every = 20
-    config.train.log_every = 10
+    config_builders.short_run(config.train, batch_size=16, num_steps=60, every=20, log_every=10)
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/adding.py; allowed: 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/adding.py", ("debug",))
   return config

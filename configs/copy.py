@@ -15,6 +15,7 @@ run that gets below it has learnt to recall (``copy_accuracy`` above 1/8 chance)
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 
 
 def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
@@ -23,26 +24,18 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.cell = "lstm"
   config.model.hidden_size = 128
   config.optimizer.name = "rmsprop"
-  config.optimizer.learning_rate = 1e-3
   config.optimizer.momentum = 0.0
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
   config.train.batch_size = 64
   config.train.num_steps = 10000
   config.train.eval_every = 500
   config.train.checkpoint_every = 1000
   config.train.log_every = 100
-  config.train.best_metric = "loss"
   if variant == "debug":
     config.data.delay = 5
     config.data.copy_length = 3
-    config.data.eval_size = 64
+    config.data.max_eval_examples = 64
     config.model.hidden_size = 8
-    config.train.batch_size = 16
-    config.train.num_steps = 60
-    config.train.eval_every = 20
-    config.train.checkpoint_every = 20
-    config.train.log_every = 10
+    config_builders.short_run(config.train, batch_size=16, num_steps=60, every=20, log_every=10)
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/copy.py; allowed: 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/copy.py", ("debug",))
   return config

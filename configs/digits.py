@@ -15,6 +15,7 @@ everything runs, in seconds.
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 from rnnlab.tasks import sequential_digits  # noqa: F401  (registers the task)
 
 
@@ -24,24 +25,13 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.data.permutation_seed = 0
   config.model.cell = "lstm"
   config.model.hidden_size = 64
-  config.optimizer.name = "adam"
-  config.optimizer.learning_rate = 1e-3
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
-  config.train.batch_size = 32
   config.train.num_steps = 2000
-  config.train.eval_every = 200
   config.train.checkpoint_every = 500
-  config.train.log_every = 50
   config.train.best_metric = "accuracy"
   config.train.best_mode = "max"
   if variant == "debug":
     config.model.hidden_size = 8
-    config.train.batch_size = 16
-    config.train.num_steps = 20
-    config.train.eval_every = 10
-    config.train.checkpoint_every = 10
-    config.train.log_every = 10
+    config_builders.short_run(config.train, batch_size=16, num_steps=20, every=10)
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/digits.py; allowed: 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/digits.py", ("debug",))
   return config

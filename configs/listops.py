@@ -22,6 +22,7 @@ holds about a fifth of the examples. Measured numbers at small budgets are in th
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 from rnnlab.tasks import listops  # noqa: F401  (registers the task)
 
 
@@ -32,26 +33,16 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.cell = "lstm"
   config.model.hidden_size = 64
   config.model.embed_size = 64
-  config.optimizer.name = "adam"
-  config.optimizer.learning_rate = 1e-3
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
-  config.train.batch_size = 32
   config.train.num_steps = 2000
   config.train.eval_every = 250
   config.train.checkpoint_every = 250
-  config.train.log_every = 50
   config.train.best_metric = "accuracy"
   config.train.best_mode = "max"
   if variant == "debug":
     config.data.config = "tiny"
     config.model.hidden_size = 16
     config.model.embed_size = 16
-    config.train.batch_size = 8
-    config.train.num_steps = 6
-    config.train.eval_every = 6
-    config.train.checkpoint_every = 6
-    config.train.log_every = 2
+    config_builders.short_run(config.train, batch_size=8, num_steps=6, every=6, log_every=2)
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/listops.py; allowed: 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/listops.py", ("debug",))
   return config

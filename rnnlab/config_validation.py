@@ -38,9 +38,26 @@ def _get(config: ml_collections.ConfigDict, path: str) -> Any:
   return value
 
 
+# Keys renamed so that every task uses one name per concept: old name -> new name. A config
+# (or a --config.a.b override) with an old name stops with a message naming the new one.
+RENAMED_KEYS: Mapping[str, str] = {
+    "seq_length": "seq_len",  # adding (language_model says seq_len)
+    "beam_width": "beam_size",  # ctc_speech model.decoding (translation says beam_size)
+    "eval_size": "max_eval_examples",  # adding, copy (the dataset tasks say max_eval_examples)
+}
+
+
 def unknown_key_message(section: str, key: str, allowed: Iterable[str]) -> str:
-  """``unknown config key 'data.pathh'; allowed keys in 'data': [...]; nearest: 'path'``."""
+  """``unknown config key 'data.pathh'; allowed keys in 'data': [...]; nearest: 'path'``.
+
+  A key of :data:`RENAMED_KEYS` whose new name is allowed gets ``config key
+  'data.seq_length' was renamed to 'data.seq_len'`` instead.
+  """
   allowed = sorted(allowed)
+  renamed = RENAMED_KEYS.get(key)
+  if renamed in allowed:
+    old, new = (f"{section}.{key}", f"{section}.{renamed}") if section else (key, renamed)
+    return f"config key {old!r} was renamed to {new!r}; use {new!r}"
   nearest = difflib.get_close_matches(key, allowed, n=3, cutoff=0.6)
   near = f"; nearest: {', '.join(repr(n) for n in nearest)}" if nearest else ""
   full = f"{section}.{key}" if section else key

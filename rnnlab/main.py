@@ -21,7 +21,6 @@ import jax
 from ml_collections import config_flags
 
 from rnnlab import cli
-from rnnlab import config_validation
 from rnnlab import training
 from rnnlab import user_imports
 
@@ -42,11 +41,7 @@ def main(argv):
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
   if _JAX_DISTRIBUTED.value:
     jax.distributed.initialize()
-  config = _CONFIG.value
-  try:
-    config_validation.validate_config(config)
-  except ValueError as error:
-    raise ValueError(f"invalid config: {error}") from error
+  config = _CONFIG.value  # validated by train_and_evaluate, before anything is built
   logging.info("devices: %d x %s, processes: %d", jax.device_count(),
                jax.devices()[0].platform, jax.process_count())
   result = training.train_and_evaluate(config, _WORKDIR.value,

@@ -27,9 +27,11 @@ import numpy as np
 
 from rnnlab import cli
 from rnnlab import data as data_lib
+from rnnlab.models import builders
 from rnnlab.models import language_model
-from rnnlab.tasks import language_model as lm_task
 from rnnlab.training import run_directory
+
+TASK = "language_model"  # the task whose runs this CLI reads
 
 CHECKPOINT_CHOICES = run_directory.CHECKPOINT_CHOICES
 
@@ -64,15 +66,14 @@ def choose_step(workdir: str, config: ml_collections.ConfigDict, which: str) -> 
 
 def load_run(workdir: str, checkpoint: str = "latest") -> LoadedRun:
   """Config, tokenizer, model and parameters of a language-model run dir."""
-  config = run_directory.read_config(workdir, task=lm_task.LanguageModelTask.name,
-                                     program="sampling")
+  config = run_directory.read_config(workdir, task=TASK, program="sampling")
   tokenizer = data_lib.load_tokenizer(workdir)
   restored = run_directory.restore_params(workdir, config, checkpoint)
   params = restored.params
   data_lib.check_vocabulary_matches(
       tokenizer.vocabulary, vocab_size=int(params["embed"]["embedding"].shape[0]),
       source=f"checkpoint {restored.path}")
-  model = lm_task.build_model(config, tokenizer.vocab_size)
+  model = builders.build_language_model(config.model, tokenizer.vocab_size)
   return LoadedRun(config=config, tokenizer=tokenizer, model=model, params=params,
                    step=restored.step)
 

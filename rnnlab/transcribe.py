@@ -16,7 +16,7 @@ rescored with the CTC log-likelihood) on a ``joint`` run. The default is the run
 architecture's (``ctc_beam``, ``attention_beam``, ``joint_beam``); a decoder the run's
 model cannot run is a one-line error. ``--split`` instead
 decodes a whole split of the run's dataset with every method and prints CER/WER as JSON
-(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_width``,
+(and writes ``transcripts_<split>.tsv`` to the workdir). The ``--lm*``, ``--beam_size``,
 ``--insertion_bonus``, ``--length_penalty`` and ``--ctc_weight`` flags override the run's
 ``model.decoding`` settings.
 """
@@ -31,22 +31,24 @@ import soundfile
 
 from rnnlab import cli
 from rnnlab.data.speech import wav_io
-from rnnlab.tasks import ctc_speech
-from rnnlab.tasks import registry
+from rnnlab.models import builders
+from rnnlab.models import speech_decoding
 from rnnlab.training import run_directory
+
+TASK = "ctc_speech"  # the task whose runs this CLI reads
 
 def _define_flags():
   """Defined only when run as a program, so several CLIs can be imported together."""
   flags.DEFINE_string("workdir", None, "Run directory of a trained ctc_speech model.")
-  flags.DEFINE_enum("decoder", None, list(ctc_speech.DECODERS),
+  flags.DEFINE_enum("decoder", None, list(speech_decoding.DECODERS),
                     "Decoding method for WAV files (default: the run's architecture's).")
   flags.DEFINE_string("split", None, "Score this split (train/validation/test) "
                       "instead of transcribing files.")
-  flags.DEFINE_enum("lm", None, list(ctc_speech.LM_CHOICES), "Override model.decoding.lm.")
+  flags.DEFINE_enum("lm", None, list(speech_decoding.LM_CHOICES), "Override model.decoding.lm.")
   flags.DEFINE_float("lm_weight", None, "Override model.decoding.lm_weight.")
   flags.DEFINE_integer("lm_order", None, "Override model.decoding.lm_order.")
   flags.DEFINE_float("insertion_bonus", None, "Override model.decoding.insertion_bonus.")
-  flags.DEFINE_integer("beam_width", None, "Override model.decoding.beam_width.")
+  flags.DEFINE_integer("beam_size", None, "Override model.decoding.beam_size.")
   flags.DEFINE_float("length_penalty", None, "Override model.decoding.length_penalty "
                      "(attention beam, GNMT alpha).")
   flags.DEFINE_float("ctc_weight", None, "Override model.decoding.ctc_weight (joint_beam's "
@@ -57,9 +59,8 @@ def _define_flags():
 def load_trained(workdir: str, checkpoint: str = "latest"
                  ) -> tuple[ml_collections.ConfigDict, Any, Any]:
   """``(config, model, params)`` of a ctc_speech run (its latest checkpoint by default)."""
-  config = run_directory.read_config(workdir, task=ctc_speech.CTCSpeechTask.name,
-                                     program="transcribe")
-  model = registry.get_task(config.task).build_model(config)
+  config = run_directory.read_config(workdir, task=TASK, program="transcribe")
+  model = builders.build_speech_recognizer(config)
   return config, model, run_directory.restore_params(workdir, config, checkpoint).params
 
 
@@ -93,7 +94,7 @@ def audio_batch(path: str, bucket_samples: int) -> dict[str, np.ndarray]:
     ValueError: see ``wav_io.read_wav``, and a file over ``MAX_SECONDS`` (``check_duration``).
   """
   check_duration(path)
-  waveform, _ = wav_io.read_wav(path, sample_rate=ctc_speech.SAMPLE_RATE, resample_to_rate=True)
+  waveform, _ = wav_io.read_wav(path, sample_rate=builders.SPEECH_SAMPLE_RATE, resample_to_rate=True)
   pcm = wav_io.float_to_int16(waveform)
   width = -(-pcm.shape[0] // bucket_samples) * bucket_samples
   audio = np.zeros((1, width), np.int16)
@@ -112,20 +113,20 @@ def transcribe(paths, workdir: str, decoder: str | None = None, **decoding_overr
                ) -> list[str]:
   """Transcripts of the WAV files ``paths`` with the model trained in ``workdir``.
 
-  ``decoder``: one of ``ctc_speech.DECODERS`` that the run's architecture can run (None:
-  its default, ``ctc_speech.DEFAULT_DECODER``); ValueError otherwise.
+  ``decoder``: one of ``speech_decoding.DECODERS`` that the run's architecture can run (None:
+  its default, ``speech_decoding.DEFAULT_DECODER``); ValueError otherwise.
   """
   config, model, params = load_trained(workdir)
   override_decoding(config, **decoding_overrides)
-  decoder = decoder or ctc_speech.default_decoder(config)
-  ctc_speech.check_decoder(config, decoder)
-  log_prob_fn = (ctc_speech.make_log_prob_fn(config, model)
-                 if decoder in ctc_speech.CTC_DECODERS else None)
-  lm = ctc_speech.fit_lm(config) if decoder == "ctc_beam_lm" else None
-  bucket = int(round(config.data.bucket_seconds * ctc_speech.SAMPLE_RATE))
+  decoder = decoder or speech_decoding.default_decoder(config)
+  speech_decoding.check_decoder(config, decoder)
+  log_prob_fn = (speech_decoding.make_log_prob_fn(config, model)
+                 if decoder in speech_decoding.CTC_DECODERS else None)
+  lm = speech_decoding.fit_lm(config) if decoder == "ctc_beam_lm" else None
+  bucket = int(round(config.data.bucket_seconds * builders.SPEECH_SAMPLE_RATE))
   outputs = []
   for path in paths:
-    decoded = ctc_speech.decode_batch(config, model, params, audio_batch(path, bucket), lm,
+    decoded = speech_decoding.decode_batch(config, model, params, audio_batch(path, bucket), lm,
                                       (decoder,), log_prob_fn)
     outputs.append(decoded[decoder][0])
   return outputs
@@ -135,15 +136,15 @@ def score_split(split: str, workdir: str, **decoding_overrides) -> dict[str, flo
   """CER/WER of every decoding method on ``split`` of the run's dataset."""
   config, model, params = load_trained(workdir)
   override_decoding(config, **decoding_overrides)
-  lm = ctc_speech.fit_lm(config) if ctc_speech.has_ctc_outputs(config) else None
-  return ctc_speech.evaluate_split(config, model, params, split, workdir, lm=lm)
+  lm = speech_decoding.fit_lm(config) if speech_decoding.has_ctc_outputs(config) else None
+  return speech_decoding.evaluate_split(config, model, params, split, workdir, lm=lm)
 
 
 def main(argv):
   paths = argv[1:]
   f = flags.FLAGS
   overrides = dict(lm=f.lm, lm_weight=f.lm_weight, lm_order=f.lm_order,
-                   insertion_bonus=f.insertion_bonus, beam_width=f.beam_width,
+                   insertion_bonus=f.insertion_bonus, beam_size=f.beam_size,
                    length_penalty=f.length_penalty, ctc_weight=f.ctc_weight)
   if bool(paths) == bool(flags.FLAGS.split):
     raise app.UsageError("give WAV files or --split, not both (nor neither): python -m "

@@ -21,8 +21,11 @@ import numpy as np
 
 from rnnlab import cli
 from rnnlab.data import translation as data_lib
-from rnnlab.tasks import translation as task_lib
+from rnnlab.models import builders
+from rnnlab.models import seq2seq_decoding
 from rnnlab.training import run_directory
+
+TASK = "translation"  # the task whose runs this CLI reads
 
 def _define_flags():
   """Defined only when run as a program, so several CLIs can be imported together."""
@@ -45,12 +48,11 @@ class TrainedTranslator:
 
 def load_trained(workdir: str, checkpoint: str = "latest") -> TrainedTranslator:
   """The model, parameters and tokenizers of a translation run (latest checkpoint by default)."""
-  config = run_directory.read_config(workdir, task=task_lib.TranslationTask.name,
-                                     program="translate")
+  config = run_directory.read_config(workdir, task=TASK, program="translate")
   source_tok = data_lib.load_tokenizer(run_directory.tokenizer_path(workdir, "source"))
   target_tok = data_lib.load_tokenizer(run_directory.tokenizer_path(workdir, "target"))
   restored = run_directory.restore_params(workdir, config, checkpoint)
-  model = task_lib.build_model(config.model, source_tok.vocab_size, target_tok.vocab_size)
+  model = builders.build_seq2seq(config.model, source_tok.vocab_size, target_tok.vocab_size)
   return TrainedTranslator(config, model, restored.params, source_tok, target_tok,
                            restored.step)
 
@@ -94,7 +96,7 @@ def translate_one(translator: TrainedTranslator, text: str, beam: int = 5,
   batch = source_batch(translator, text)
   alpha = (translator.config.model.decoding.length_penalty if length_penalty is None
            else length_penalty)
-  tokens, weights = task_lib.translate_batch(
+  tokens, weights = seq2seq_decoding.translate_batch(
       translator.model, translator.params, batch, method="greedy" if beam == 1 else "beam",
       beam_size=beam, length_penalty=alpha,
       max_length=translator.config.data.max_target_length)

@@ -25,12 +25,19 @@ def _one_line_error(result, program):
   return last
 
 
-def test_misspelt_override_names_the_key_section_and_nearest_keys(tmp_path):
+@pytest.mark.parametrize("override, expected", [
+    ("--config.data.eval_siz=3",
+     "rnnlab.main: --config.data.eval_siz: unknown config key 'data.eval_siz'; allowed keys "
+     "in 'data': ['eval_seed', 'max_eval_examples', 'seq_len']; nearest: 'eval_seed'"),
+    # A renamed key names its new name (config_validation.RENAMED_KEYS).
+    ("--config.data.seq_length=20",
+     "rnnlab.main: --config.data.seq_length: config key 'data.seq_length' was renamed to "
+     "'data.seq_len'; use 'data.seq_len'"),
+])
+def test_misspelt_override_names_the_key_section_and_nearest_keys(tmp_path, override, expected):
   result = _run("rnnlab.main", "--config=configs/adding.py:debug", f"--workdir={tmp_path}/w",
-                "--config.data.eval_siz=3")
-  assert _one_line_error(result, "rnnlab.main") == (
-      "rnnlab.main: --config.data.eval_siz: unknown config key 'data.eval_siz'; allowed keys "
-      "in 'data': ['eval_seed', 'eval_size', 'seq_length']; nearest: 'eval_size', 'eval_seed'")
+                override)
+  assert _one_line_error(result, "rnnlab.main") == expected
   assert not os.path.exists(tmp_path / "w")
 
 

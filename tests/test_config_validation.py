@@ -38,7 +38,7 @@ def test_shipped_configs_and_defaults_are_valid():
      r"unknown top-level config section 'eval'; allowed: \('task', 'data', 'model', "
      r"'optimizer', 'train'\)"),
     (lambda c: c.__delitem__("optimizer"), "missing top-level config section 'optimizer'"),
-    (lambda c: c.data.__delitem__("seq_length"), "missing config key 'data.seq_length'"),
+    (lambda c: c.data.__delitem__("seq_len"), "missing config key 'data.seq_len'"),
     (lambda c: c.__setitem__("task", "parity"),
      r"unknown task 'parity' \(config.task\); allowed: \('adding', 'captioning'"),
     (lambda c: c.model.__setitem__("cell", "lstmm"),
@@ -56,7 +56,7 @@ def test_shipped_configs_and_defaults_are_valid():
     (lambda c: c.optimizer.__setitem__("learning_rate", -0.1),
      r"config.optimizer.learning_rate must be > 0, got -0.1"),
     (lambda c: c.model.__setitem__("hidden_size", 0), r"config.model.hidden_size must be >= 1"),
-    (lambda c: c.data.__setitem__("seq_length", 1), r"config.data.seq_length must be >= 2"),
+    (lambda c: c.data.__setitem__("seq_len", 1), r"config.data.seq_len must be >= 2"),
     (lambda c: c.model.elman.__setitem__("activation", "softsign"),
      r"config.model.elman .*unknown activation 'softsign'; allowed: \['relu', 'tanh'\]"),
     (lambda c: c.train.__setitem__("batch_size", 6),
@@ -87,3 +87,31 @@ def test_int_accepted_where_a_float_is_expected():
   config = _config()
   config.optimizer.learning_rate = 1
   config_validation.validate_config(config, num_devices=4)
+
+
+@pytest.mark.parametrize("task, section, old, new", [
+    ("adding", "data", "seq_length", "seq_len"),
+    ("copy_memory", "data", "eval_size", "max_eval_examples"),
+    ("ctc_speech", "model.decoding", "beam_width", "beam_size"),
+])
+def test_an_old_key_name_is_refused_naming_the_new_one(task, section, old, new):
+  config = _unlocked(training.base_config(task))
+  config.train.batch_size = 8
+  node = config
+  for part in section.split("."):
+    node = node[part]
+  node[old] = node[new]
+  del node[new]
+  with pytest.raises(ValueError, match=(rf"^config key '{section}.{old}' was renamed to "
+                                        rf"'{section}.{new}'; use '{section}.{new}'$")):
+    config_validation.validate_config(config, num_devices=4)
+
+
+def test_renamed_keys_are_gone_from_every_task_and_name_a_live_key():
+  from rnnlab.tasks import registry  # pylint: disable=import-outside-toplevel
+  for task in registry.task_names():
+    flat = training.run_directory.flatten(training.base_config(task).to_dict())
+    names = {key.rsplit(".", 1)[-1] for key in flat}
+    assert not names & set(config_validation.RENAMED_KEYS), task
+  assert config_validation.unknown_key_message("data", "eval_size", ["seq_len"]).startswith(
+      "unknown config key 'data.eval_size'")  # renamed only where the new name exists

@@ -70,7 +70,7 @@ _TINY_SWEEP = textwrap.dedent("""
       return sweep.Sweep(
           config="configs/adding.py:debug",
           fixed={"train.num_steps": 10, "train.eval_every": 5, "train.checkpoint_every": 10,
-                 "train.log_every": 5, "data.eval_size": 32},
+                 "train.log_every": 5, "data.max_eval_examples": 32},
           trials=sweep.grid({"model.cell": ["lstm", "gru"]}) + [{"model.cell": "nosuchcell"}])
 """)
 

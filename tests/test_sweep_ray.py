@@ -18,7 +18,7 @@ def test_ray_runs_the_same_trials_as_the_local_sweep(tmp_path, monkeypatch):
   tiny = sweep.Sweep(
       config="configs/adding.py:debug",
       fixed={"train.num_steps": 4, "train.eval_every": 4, "train.checkpoint_every": 4,
-             "train.log_every": 2, "data.eval_size": 16},
+             "train.log_every": 2, "data.max_eval_examples": 16},
       trials=sweep.grid({"model.cell": ["lstm", "nosuchcell"]}))
   ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
   try:

@@ -17,7 +17,6 @@ def get_config(variant: str = ""):
   config = training.base_config("captioning")
   config.optimizer.learning_rate = 2e-3
   config.optimizer.schedule = "cosine"
-  config.optimizer.clip = "global_norm"
   config.optimizer.clip_norm = 5.0
   config.train.batch_size = 64
   config.train.num_steps = 3000

@@ -19,6 +19,7 @@ The ``debug`` variant (the tiny set, hidden 16, 30 steps) only checks that every
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 from rnnlab.tasks import classification  # noqa: F401  (registers the task)
 
 
@@ -34,11 +35,7 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.pooling = "attention"
   config.model.attention_size = 64
   config.model.dropout_rate = 0.3
-  config.optimizer.name = "adam"
   config.optimizer.learning_rate = 2e-3
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
-  config.train.batch_size = 32
   config.train.num_steps = 3000
   config.train.eval_every = 500
   config.train.checkpoint_every = 500
@@ -51,12 +48,7 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
     config.model.hidden_size = 16
     config.model.embed_size = 16
     config.model.attention_size = 8
-    config.train.batch_size = 16
-    config.train.num_steps = 30
-    config.train.eval_every = 15
-    config.train.checkpoint_every = 15
-    config.train.log_every = 10
+    config_builders.short_run(config.train, batch_size=16, num_steps=30, every=15, log_every=10)
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/classification/default.py; "
-                     "allowed: 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/classification/default.py", ("debug",))
   return config

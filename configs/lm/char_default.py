@@ -20,6 +20,7 @@ steps) only checks that everything runs.
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 
 
 def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
@@ -34,31 +35,21 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.hidden_size = 384
   config.model.embed_size = 64
   config.model.dropout_rate = 0.0
-  config.optimizer.name = "adam"
   config.optimizer.learning_rate = 3e-3
-  config.optimizer.schedule = "cosine"
-  config.optimizer.min_learning_rate_ratio = 0.05
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
+  config_builders.cosine_schedule(config.optimizer)
   config.train.batch_size = 64
   config.train.num_steps = 1800
   config.train.eval_every = 600
   config.train.eval_batch_size = 64
   config.train.checkpoint_every = 600
-  config.train.log_every = 50
   config.train.best_metric = "bits_per_char"
   if variant == "debug":
     config.data.seq_len = 16
     config.data.ngram_order = 3
     config.model.hidden_size = 16
     config.model.embed_size = 8
-    config.train.batch_size = 8
     config.train.eval_batch_size = 64
-    config.train.num_steps = 20
-    config.train.eval_every = 10
-    config.train.checkpoint_every = 10
-    config.train.log_every = 10
+    config_builders.short_run(config.train, batch_size=8, num_steps=20, every=10)
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/lm/char_default.py; allowed: "
-                     "'debug'")
+    raise config_builders.unknown_variant(variant, "configs/lm/char_default.py", ("debug",))
   return config

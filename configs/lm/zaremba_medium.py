@@ -21,7 +21,7 @@ Run:
 """
 import ml_collections
 
-from rnnlab.tasks.zaremba_configs import zaremba_config
+from rnnlab.training.zaremba_configs import zaremba_config
 
 
 def get_config() -> ml_collections.ConfigDict:

@@ -25,6 +25,7 @@ everything runs.
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 from rnnlab.tasks import ctc_speech  # noqa: F401  (registers the task)
 
 
@@ -39,40 +40,28 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.dropout_rate = 0.1
   # Beam search + shallow fusion of a 6-gram Kneser-Ney character LM fitted on the training
   # transcripts (weights tuned on the validation split).
-  config.model.decoding.beam_width = 8
+  config.model.decoding.beam_size = 8
   config.model.decoding.lm = "kneser_ney"
   config.model.decoding.lm_order = 6
   config.model.decoding.lm_weight = 0.8
   config.model.decoding.insertion_bonus = 1.5
-  config.optimizer.name = "adam"
   config.optimizer.learning_rate = 2e-3
-  config.optimizer.schedule = "cosine"
-  config.optimizer.warmup_steps = 100
-  config.optimizer.min_learning_rate_ratio = 0.05
-  config.optimizer.clip = "global_norm"
+  config_builders.cosine_schedule(config.optimizer, warmup_steps=100)
   config.optimizer.clip_norm = 5.0
-  config.train.batch_size = 32
   config.train.num_steps = 1200
-  config.train.eval_every = 200
   config.train.checkpoint_every = 250
   config.train.log_every = 25
   config.train.best_metric = "cer"
-  config.train.best_mode = "min"
   if variant == "debug":
     config.data.builder_config = "tiny"
     config.data.bucket_seconds = 5.0  # one bucket: compiles once
     config.model.hidden_size = 8
     config.model.num_layers = 1
-    config.model.decoding.beam_width = 2
+    config.model.decoding.beam_size = 2
     config.model.decoding.lm = "kneser_ney"
     config.model.decoding.lm_order = 3
-    config.train.batch_size = 4
-    config.train.num_steps = 4
-    config.train.eval_every = 2
-    config.train.checkpoint_every = 2
-    config.train.log_every = 2
+    config_builders.short_run(config.train, batch_size=4, num_steps=4, every=2)
     config.optimizer.warmup_steps = 0
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/speech/default.py; "
-                     "allowed: 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/speech/default.py", ("debug",))
   return config

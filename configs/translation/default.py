@@ -33,6 +33,7 @@ greedy. The real corpus is much harder (short, varied messages, names, placehold
 import ml_collections
 
 from rnnlab import training
+from rnnlab.training import config_builders
 from rnnlab.tasks import translation  # noqa: F401  (registers the task)
 
 
@@ -49,21 +50,14 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
   config.model.attention_size = 64
   config.model.decoding.beam_size = 5
   config.model.decoding.length_penalty = 0.6
-  config.optimizer.name = "adam"
   config.optimizer.learning_rate = 3e-3
-  config.optimizer.schedule = "cosine"
-  config.optimizer.warmup_steps = 100
-  config.optimizer.min_learning_rate_ratio = 0.05
-  config.optimizer.clip = "global_norm"
-  config.optimizer.clip_norm = 1.0
+  config_builders.cosine_schedule(config.optimizer, warmup_steps=100)
   config.train.batch_size = 64
   config.train.eval_batch_size = 128
   config.train.num_steps = 3000
   config.train.eval_every = 1000
   config.train.checkpoint_every = 500
   config.train.log_every = 100
-  config.train.best_metric = "loss"
-  config.train.best_mode = "min"
   if variant == "numbers":
     config.data.dataset = "rnnlab_en_fr_numbers"
     config.data.tokenizer = "word"
@@ -79,14 +73,10 @@ def get_config(variant: str | None = None) -> ml_collections.ConfigDict:
     config.model.decoder_hidden_size = 16
     config.model.attention_size = 8
     config.model.decoding.beam_size = 2
-    config.train.batch_size = 8
     config.train.eval_batch_size = 8
-    config.train.num_steps = 4
-    config.train.eval_every = 2
-    config.train.checkpoint_every = 2
-    config.train.log_every = 2
+    config_builders.short_run(config.train, batch_size=8, num_steps=4, every=2)
     config.optimizer.warmup_steps = 0
   elif variant is not None:
-    raise ValueError(f"unknown variant {variant!r} of configs/translation/default.py; "
-                     "allowed: 'numbers', 'debug'")
+    raise config_builders.unknown_variant(variant, "configs/translation/default.py",
+                                          ("numbers", "debug"))
   return config

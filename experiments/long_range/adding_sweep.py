@@ -23,18 +23,18 @@ def make_sweep(tiny: bool = False) -> sweep.Sweep:
     return sweep.Sweep(
         config="configs/adding.py:debug",
         fixed={"train.num_steps": 4, "train.eval_every": 2, "train.checkpoint_every": 4,
-               "train.log_every": 2, "data.eval_size": 32},
-        trials=sweep.grid({"model.cell": ["elman", "lstm"], "data.seq_length": [8],
+               "train.log_every": 2, "data.max_eval_examples": 32},
+        trials=sweep.grid({"model.cell": ["elman", "lstm"], "data.seq_len": [8],
                            "optimizer.clip": ["global_norm"]}))
   return sweep.Sweep(
       config="configs/adding.py",
       fixed={"model.hidden_size": 64, "train.batch_size": 32, "train.num_steps": 2000,
              "train.eval_every": 250, "train.checkpoint_every": 2000, "train.log_every": 250,
              "optimizer.learning_rate": 1e-3, "optimizer.clip_norm": 1.0,
-             "data.eval_size": 1000},
+             "data.max_eval_examples": 1000},
       # Shortest sequences first: a time-capped run completes the cheap trials of every
       # cell before the expensive T=400 ones.
-      trials=sweep.grid({"data.seq_length": SEQ_LENGTHS, "model.cell": CELLS,
+      trials=sweep.grid({"data.seq_len": SEQ_LENGTHS, "model.cell": CELLS,
                          "optimizer.clip": CLIPPING}))
 
 

@@ -1,6 +1,6 @@
 """Analysis: run results as pandas tables, gradient-flow diagnostics, plots.
 
-Plot modules (``gradient_plots``, ``attention_plots``, ``classification_plots``) import matplotlib and are loaded on
+Plot modules (``gradient_plots``, ``attention_plots``) import matplotlib and are loaded on
 first use: ``from rnnlab.analysis import gradient_plots``.
 """
 from rnnlab.analysis import gradients, results

@@ -13,7 +13,8 @@ Three measurements, each valid for any object with the cell contract (``project`
   one-step Jacobian along a trajectory (``jax.jacfwd`` of ``cell.step`` w.r.t. the state,
   vmapped over time and batch).
 * :func:`parameter_group_norms`: L2 norms of a gradient pytree per parameter group, as
-  plain floats the training loop can log (``grad_norm/<group>``).
+  plain floats the training loop can log (``grad_norm/<group>``); defined in
+  :mod:`rnnlab.params` (the train loop imports it from there) and re-exported here.
 
 "State" is the cell's whole recurrent state, flattened: ``h`` for Elman and GRU, ``(c, h)``
 for LSTM (``s_t = [c_t; h_t]``, ``2H`` numbers). ``which="output"`` restricts the
@@ -27,6 +28,7 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from rnnlab.cells.base import STATE_DTYPE
+from rnnlab.params import parameter_group_norms  # noqa: F401  (defined beside the params)
 
 LossFn = Callable[[Any, jax.Array], jax.Array]  # (final_state, ys [B, T, H]) -> scalar
 WHICH = ("state", "output")
@@ -176,44 +178,6 @@ def transition_jacobian_norms(cell: Any, params: Any, xs: jax.Array, *,
     return jnp.linalg.norm(step_jacobian(cell, params, state, gx_t), ord=2)
 
   return jax.vmap(jax.vmap(norm_one))(prev_states, gx)
-
-
-def parameter_group_norms(grads: Any, *, depth: int | None = None,
-                          prefix: str = "grad_norm/") -> dict[str, jax.Array]:
-  """L2 norm of a gradient pytree per parameter group, plus the global norm.
-
-  Args:
-    grads: a pytree of arrays (e.g. a Flax ``params`` gradient).
-    depth: group leaves by their first ``depth`` path components (None: one group per leaf).
-      With ``{"rnn": {"cell": {"w_h": ...}}}``, depth=None gives ``rnn/cell/w_h``, depth=1
-      gives ``rnn``.
-    prefix: prepended to every key.
-
-  Returns:
-    ``{prefix + group: norm, prefix + "global": norm}`` as float32 scalars (jit-friendly;
-    call ``float`` on them to log).
-  """
-  if depth is not None and (not isinstance(depth, int) or depth < 1):
-    raise ValueError(f"depth={depth!r}; allowed: None or an int >= 1")
-  squares: dict[str, jax.Array] = {}
-  leaves = jax.tree_util.tree_flatten_with_path(grads)[0]
-  if not leaves:
-    raise ValueError("grads has no array leaves")
-  for path, leaf in leaves:
-    names = [_key_name(k) for k in path]
-    group = "/".join(names if depth is None else names[:depth]) or "root"
-    sq = jnp.sum(jnp.square(jnp.asarray(leaf, STATE_DTYPE)))
-    squares[group] = squares.get(group, 0.0) + sq
-  norms = {prefix + group: jnp.sqrt(sq) for group, sq in squares.items()}
-  norms[prefix + "global"] = jnp.sqrt(sum(squares.values()))
-  return norms
-
-
-def _key_name(key: Any) -> str:
-  for attr in ("key", "name", "idx"):
-    if hasattr(key, attr):
-      return str(getattr(key, attr))
-  return str(key)
 
 
 def decay_rate_per_step(norms_t: jax.Array, *, floor: float = 1e-30) -> float:

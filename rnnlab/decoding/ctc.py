@@ -81,7 +81,7 @@ def _logsumexp(a: float, b: float) -> float:
   return float(np.logaddexp(a, b))
 
 
-def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
+def prefix_beam_search(log_probs, beam_size: int = 8, blank_id: int = 0,
                        lm: CharLM | None = None, lm_weight: float = 0.0,
                        insertion_bonus: float = 0.0, prune_log_prob: float = -12.0
                        ) -> list[tuple[list[int], float]]:
@@ -90,7 +90,7 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
   Args:
     log_probs: ``[T, V]`` per-frame log-probabilities (log-softmax of the logits), valid
       frames only.
-    beam_width: prefixes kept after each frame.
+    beam_size: prefixes kept after each frame.
     blank_id: the blank class.
     lm: optional character LM (see module docstring); used when ``lm_weight != 0``
       (a nonzero ``lm_weight`` without ``lm`` raises ValueError).
@@ -100,13 +100,13 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
       (the blank and the beams' last labels always are).
 
   Returns:
-    Up to ``beam_width`` ``(label ids, score)`` pairs, best first.
+    Up to ``beam_size`` ``(label ids, score)`` pairs, best first.
   """
   log_probs = np.asarray(log_probs, np.float64)
   if log_probs.ndim != 2:
     raise ValueError(f"log_probs must be [T, V], got shape {log_probs.shape}.")
-  if not isinstance(beam_width, (int, np.integer)) or beam_width < 1:
-    raise ValueError(f"beam_width must be an int >= 1, got {beam_width!r}.")
+  if not isinstance(beam_size, (int, np.integer)) or beam_size < 1:
+    raise ValueError(f"beam_size must be an int >= 1, got {beam_size!r}.")
   for name, value in (("lm_weight", lm_weight), ("insertion_bonus", insertion_bonus)):
     if not np.isfinite(value):
       raise ValueError(f"{name}={value!r}; allowed: a finite number")
@@ -150,7 +150,7 @@ def prefix_beam_search(log_probs, beam_width: int = 8, blank_id: int = 0,
         target[1] = _logsumexp(target[1], p_extend + frame[c])
     # Extensions with no alignment (a repeat after p_b = -inf) are dropped.
     alive = [item for item in following.items() if max(item[1]) > _NEG_INF]
-    beams = dict(sorted(alive, key=lambda item: score(*item), reverse=True)[:beam_width])
+    beams = dict(sorted(alive, key=lambda item: score(*item), reverse=True)[:beam_size])
   ranked = sorted(beams.items(), key=lambda item: score(*item), reverse=True)
   return [(list(prefix), score(prefix, probs)) for prefix, probs in ranked]
 

@@ -2,7 +2,9 @@
 (accuracy, P/R/F1, confusion matrix).
 
 Every corpus metric refuses a bare str with one message (:func:`refuse_bare_str`, called by
-:func:`check_sentences` and by the classification metrics).
+:func:`check_sentences` and by the classification metrics). ``classification_plots``
+(confusion matrix and attention pictures) imports matplotlib and is loaded on first use:
+``from rnnlab.metrics import classification_plots``.
 """
 from rnnlab.metrics import classification, corpus, speech, translation
 from rnnlab.metrics.classification import classification_report, confusion_matrix, macro_f1

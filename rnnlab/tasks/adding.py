@@ -1,6 +1,6 @@
 """The adding problem (Hochreiter & Schmidhuber 1997; the variant of Le et al. 2015).
 
-Each example is a sequence of ``T = data.seq_length`` steps with 2 features: a number drawn
+Each example is a sequence of ``T = data.seq_len`` steps with 2 features: a number drawn
 from U[0, 1] and a marker that is 1 at exactly two steps (one in the first half, one in the
 second half) and 0 elsewhere. The target is the sum of the two marked numbers. The model
 reads the whole sequence and regresses the sum from its last output.
@@ -11,7 +11,7 @@ task means going well below it. Metrics: ``mse`` and ``accuracy`` (fraction of a
 
 Data: batches are generated from ``(train.seed, shard, position)``, so the stream is
 infinite and its position (the iterator state) is a single integer; the validation set is
-``data.eval_size`` examples generated from ``data.eval_seed``, the same for every run.
+``data.max_eval_examples`` examples generated from ``data.eval_seed``, the same for every run.
 """
 from typing import Any, Iterable
 
@@ -31,13 +31,13 @@ ACCURACY_TOLERANCE = 0.04
 _TRAIN_STREAM, _EVAL_STREAM = 0, 1
 
 
-def make_examples(rng: np.random.Generator, num_examples: int, seq_length: int) -> Batch:
+def make_examples(rng: np.random.Generator, num_examples: int, seq_len: int) -> Batch:
   """``{"inputs": float32 [B, T, 2], "targets": float32 [B]}`` for the adding problem."""
-  values = rng.uniform(0.0, 1.0, size=(num_examples, seq_length)).astype(np.float32)
-  half = seq_length // 2
+  values = rng.uniform(0.0, 1.0, size=(num_examples, seq_len)).astype(np.float32)
+  half = seq_len // 2
   first = rng.integers(0, half, size=num_examples)
-  second = rng.integers(half, seq_length, size=num_examples)
-  markers = np.zeros((num_examples, seq_length), np.float32)
+  second = rng.integers(half, seq_len, size=num_examples)
+  markers = np.zeros((num_examples, seq_len), np.float32)
   rows = np.arange(num_examples)
   markers[rows, first] = 1.0
   markers[rows, second] = 1.0
@@ -56,35 +56,36 @@ class AddingTask(Task):
 
   def default_config(self) -> ml_collections.ConfigDict:
     return ml_collections.ConfigDict(dict(
-        data=dict(seq_length=100, eval_size=1000, eval_seed=1234),
+        data=dict(seq_len=100, max_eval_examples=1000, eval_seed=1234),
         model=cell_config.default_model_config()))
 
   def config_choices(self):
     return cell_config.config_choices()
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
-    if config.data.seq_length < 2:
-      raise ValueError(f"config.data.seq_length must be >= 2 (two marked steps), got "
-                       f"{config.data.seq_length!r}")
-    if config.data.eval_size < 1:
-      raise ValueError(f"config.data.eval_size must be >= 1, got {config.data.eval_size!r}")
+    if config.data.seq_len < 2:
+      raise ValueError(f"config.data.seq_len must be >= 2 (two marked steps), got "
+                       f"{config.data.seq_len!r}")
+    if config.data.max_eval_examples < 1:
+      raise ValueError(f"config.data.max_eval_examples must be >= 1, got "
+                       f"{config.data.max_eval_examples!r}")
     cell_config.validate_model_config(config.model)
 
   def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
     del shard_count
-    seed, seq_length = config.train.seed, config.data.seq_length
+    seed, seq_len = config.train.seed, config.data.seq_len
 
     def batch_fn(position: int) -> Batch:
       return make_examples(_rng(seed, _TRAIN_STREAM, shard_index, position), batch_size,
-                           seq_length)
+                           seq_len)
 
     return IndexedBatchIterator(batch_fn)
 
   def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
-    # Whole batches only; eval_size is rounded down to a multiple of batch_size.
-    examples = make_examples(_rng(config.data.eval_seed, _EVAL_STREAM), config.data.eval_size,
-                             config.data.seq_length)
-    for start in range(0, config.data.eval_size - batch_size + 1, batch_size):
+    # Whole batches only; max_eval_examples is rounded down to a multiple of batch_size.
+    examples = make_examples(_rng(config.data.eval_seed, _EVAL_STREAM),
+                             config.data.max_eval_examples, config.data.seq_len)
+    for start in range(0, config.data.max_eval_examples - batch_size + 1, batch_size):
       yield {k: v[start:start + batch_size] for k, v in examples.items()}
 
   def build_model(self, config) -> nn.Module:

@@ -158,7 +158,7 @@ class ClassificationTask(Task):
     with open(os.path.join(workdir, "classification_report_test.json"), "w",
               encoding="utf-8") as f:
       json.dump({"class_names": list(names), **report}, f, indent=1)
-    from rnnlab.analysis import classification_plots  # pylint: disable=import-outside-toplevel
+    from rnnlab.metrics import classification_plots  # pylint: disable=import-outside-toplevel
     classification_plots.plot_confusion_matrix(
         report["confusion_matrix"], names, os.path.join(workdir, "confusion_matrix_test.png"))
     if config.model.pooling == "attention":
@@ -176,7 +176,7 @@ class ClassificationTask(Task):
     batch = batching.make_batch(ids, labels, np.array(rows), len(rows), config.data.max_length)
     logits, weights = jax.device_get(apply(params, batch))
     vocab = tokenizer_of(config).vocabulary.tokens
-    from rnnlab.analysis import classification_plots  # pylint: disable=import-outside-toplevel
+    from rnnlab.metrics import classification_plots  # pylint: disable=import-outside-toplevel
     classification_plots.plot_attention_weights(
         [[vocab[t] for t in ids[i]] for i in rows],
         [weights[j, :ids[i].shape[0]] for j, i in enumerate(rows)],

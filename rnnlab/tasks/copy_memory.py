@@ -58,14 +58,14 @@ class CopyMemoryTask(Task):
 
   def default_config(self) -> ml_collections.ConfigDict:
     return ml_collections.ConfigDict(dict(
-        data=dict(delay=100, copy_length=10, num_symbols=8, eval_size=1000, eval_seed=1234),
+        data=dict(delay=100, copy_length=10, num_symbols=8, max_eval_examples=1000, eval_seed=1234),
         model=cell_config.default_model_config()))
 
   def config_choices(self):
     return cell_config.config_choices()
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
-    for key in ("delay", "copy_length", "eval_size"):
+    for key in ("delay", "copy_length", "max_eval_examples"):
       if config.data[key] < 1:
         raise ValueError(f"config.data.{key} must be >= 1, got {config.data[key]!r}")
     if config.data.num_symbols < 2:
@@ -84,10 +84,10 @@ class CopyMemoryTask(Task):
         config, _rng(seed, _TRAIN_STREAM, shard_index, position), batch_size))
 
   def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
-    # Whole batches only; eval_size is rounded down to a multiple of batch_size.
+    # Whole batches only; max_eval_examples is rounded down to a multiple of batch_size.
     examples = self._examples(config, _rng(config.data.eval_seed, _EVAL_STREAM),
-                              config.data.eval_size)
-    for start in range(0, config.data.eval_size - batch_size + 1, batch_size):
+                              config.data.max_eval_examples)
+    for start in range(0, config.data.max_eval_examples - batch_size + 1, batch_size):
       yield {k: v[start:start + batch_size] for k, v in examples.items()}
 
   def _vocab_size(self, config) -> int:

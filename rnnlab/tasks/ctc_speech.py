@@ -23,7 +23,7 @@ and test splits greedily and with prefix beam search (optionally fused with a
 character Kneser-Ney LM fitted on the training transcripts, ``model.decoding.lm``),
 scores CER and WER with jiwer and writes ``transcripts_<split>.tsv`` to the workdir.
 LAS and joint models report ``cer`` of greedy attention decoding and decode with
-``attention_greedy`` and ``attention_beam`` (beam ``model.decoding.beam_width``, GNMT
+``attention_greedy`` and ``attention_beam`` (beam ``model.decoding.beam_size``, GNMT
 length normalisation ``model.decoding.length_penalty``); a joint model also with the CTC
 decoders and ``joint_beam``, the attention beam's n-best rescored by ``lambda * log P_ctc +
 (1 - lambda) * log P_att`` (``lambda = model.decoding.ctc_weight``). See
@@ -33,19 +33,14 @@ Every utterance is checked on load: a transcript longer than the CTC frames the 
 gives it (``rnnlab.models.ctc.check_ctc_lengths``) is an error naming the utterance,
 unless ``data.drop_infeasible`` drops it (the count is logged).
 """
-import functools
 import os
 from typing import Any, Iterable
 
-from absl import logging
 import flax.linen as nn
 import jax
 import jax.numpy as jnp
 import ml_collections
-import numpy as np
 
-from rnnlab.baselines import kneser_ney
-from rnnlab.data.speech import batching
 from rnnlab.data.speech import sources
 from rnnlab import decoding
 from rnnlab.decoding import ctc as ctc_decoding
@@ -55,19 +50,19 @@ from rnnlab.models import builders
 from rnnlab.models import cell_config
 from rnnlab.models import ctc as ctc_model
 from rnnlab.models import las
+from rnnlab.models import speech_data
+from rnnlab.models import speech_decoding
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, Task
 
 ALPHABET = builders.SPEECH_ALPHABET
 SAMPLE_RATE = sources.SAMPLE_RATE
-LM_CHOICES = ("none", "kneser_ney")
+LM_CHOICES = speech_decoding.LM_CHOICES
 ARCHITECTURES = builders.SPEECH_ARCHITECTURES
-# Decoders, named by the output they search: the CTC head's frames or the attention decoder.
-CTC_DECODERS = ("ctc_greedy", "ctc_beam", "ctc_beam_lm")
-ATTENTION_DECODERS = ("attention_greedy", "attention_beam")
-DECODERS = CTC_DECODERS + ATTENTION_DECODERS + ("joint_beam",)
-DEFAULT_DECODER = {"ctc": "ctc_beam", "las": "attention_beam", "joint": "joint_beam"}
-_LABEL_PAD_MULTIPLE = 16
+CTC_DECODERS = speech_decoding.CTC_DECODERS
+ATTENTION_DECODERS = speech_decoding.ATTENTION_DECODERS
+DECODERS = speech_decoding.DECODERS
+DEFAULT_DECODER = speech_decoding.DEFAULT_DECODER
 
 
 def default_data_config() -> ml_collections.ConfigDict:
@@ -115,7 +110,7 @@ def default_model_config() -> ml_collections.ConfigDict:
   config.attention = "additive"  # rnnlab.models.attention_decoder.ATTENTIONS
   config.attention_size = 128
   config.decoding = dict(
-      beam_width=8,  # CTC prefix beam and attention beam
+      beam_size=8,  # CTC prefix beam and attention beam
       length_penalty=0.6,  # attention beam: GNMT alpha
       ctc_weight=0.3,  # joint_beam: lambda of lambda * log P_ctc + (1 - lambda) * log P_att
       prune_log_prob=-10.0,  # labels below this frame log-prob are not extended
@@ -128,259 +123,20 @@ def default_model_config() -> ml_collections.ConfigDict:
 
 
 filterbank_config = builders.filterbank_config
-
-
-def encoder_frames(config: ml_collections.ConfigDict, num_samples) -> np.ndarray:
-  """CTC frames the model emits for utterances of ``num_samples`` samples (int ``[B]``)."""
-  frames = np.asarray(filterbank_config(config.data).num_frames(np.asarray(num_samples)))
-  for factor in (config.data.frame_stacking,) + tuple(config.model.reduction_factors):
-    frames = -(-frames // factor)
-  return frames
-
-
-@functools.lru_cache(maxsize=8)
-def _load(dataset: str, split: str, data_dir: str, builder_config: str, max_examples: int,
-          path: str = "", skip_unreadable: bool = False):
-  return tuple(sources.load_utterances(dataset, split, data_dir=data_dir or None,
-                                       config=builder_config, max_examples=max_examples,
-                                       path=path, skip_unreadable=skip_unreadable))
-
-
-def load_split(config: ml_collections.ConfigDict, split: str, max_examples: int = 0):
-  """``(audios, labels, texts)`` of a split, checked (or filtered) for CTC feasibility."""
-  data = config.data
-  utterances = _load(data.dataset, split, data.data_dir, data.builder_config, max_examples,
-                     data.path, data.skip_unreadable)
-  if not utterances:
-    raise ValueError(f"{data.dataset}/{split} has no utterances.")
-  frames = encoder_frames(config, [u.audio.shape[0] for u in utterances])
-  audios, labels, texts, dropped = [], [], [], 0
-  for i, (utterance, num_frames) in enumerate(zip(utterances, frames)):
-    label = ALPHABET.encode(utterance.text)
-    try:
-      ctc_model.check_ctc_lengths(label, int(num_frames),
-                                  what=f"{data.dataset}/{split} utterance {i} "
-                                       f"({utterance.text!r})")
-    except ValueError:
-      if not data.drop_infeasible:
-        raise
-      dropped += 1
-      continue
-    audios.append(utterance.audio)
-    labels.append(label)
-    texts.append(utterance.text)
-  if not audios:
-    raise ValueError(f"all {len(utterances)} {data.dataset}/{split} utterances have labels "
-                     "longer than CTC allows; lower data.frame_stacking / "
-                     "model.reduction_factors.")
-  if dropped:
-    logging.warning("dropped %d of %d %s utterances whose labels are longer than CTC allows",
-                    dropped, len(utterances), split)
-  return audios, labels, texts
-
-
-def _label_length(labels) -> int:
-  longest = max(max(label.shape[0] for label in labels), 1)
-  return -(-longest // _LABEL_PAD_MULTIPLE) * _LABEL_PAD_MULTIPLE
-
-
-def _batches(config, split: str, batch_size: int, shuffle: bool, seed: int = 0,
-             max_examples: int = 0, shard_index: int = 0, shard_count: int = 1):
-  audios, labels, _ = load_split(config, split, max_examples)
-  audios, labels = audios[shard_index::shard_count], labels[shard_index::shard_count]
-  return batching.SpeechBatches(
-      audios, labels, batch_size,
-      bucket_samples=int(round(config.data.bucket_seconds * SAMPLE_RATE)),
-      label_length=_label_length(labels), shuffle=shuffle, seed=seed)
-
-
-def fit_lm(config) -> ctc_decoding.CharLM | None:
-  """The character LM of ``config.model.decoding`` (None for ``lm="none"``).
-
-  ``kneser_ney``: an interpolated Kneser-Ney model (``rnnlab.baselines``) of order
-  ``lm_order`` fitted on the training transcripts, with the blank id as the sentence
-  boundary (so an empty prefix conditions on "start of sentence").
-  """
-  decoding = config.model.decoding
-  if decoding.lm == "none":
-    return None
-  _, labels, _ = load_split(config, config.data.train_split, config.data.max_train_examples)
-  stream = np.concatenate([np.concatenate([[ALPHABET.blank_id], label]) for label in labels]
-                          + [[ALPHABET.blank_id]])
-  lm = kneser_ney.KneserNeyLM.fit(stream, ALPHABET.vocab_size, order=decoding.lm_order)
-  context_size = decoding.lm_order - 1
-
-  @functools.lru_cache(maxsize=1 << 18)
-  def context_log_probs(context: tuple[int, ...]) -> np.ndarray:
-    return np.log(lm.next_token_probs(context))
-
-  def char_lm(prefix: tuple[int, ...]) -> np.ndarray:
-    context = (ALPHABET.blank_id,) + tuple(prefix)
-    return context_log_probs(context[len(context) - context_size:] if context_size else ())
-
-  return char_lm
-
-
-def has_ctc_outputs(config) -> bool:
-  """Whether the model gives CTC frame posteriors (``ctc`` and ``joint``)."""
-  return builders.speech_architecture(config.model) in ("ctc", "joint")
-
-
-def has_attention_decoder(config) -> bool:
-  """Whether the model has a LAS attention decoder (``las`` and ``joint``)."""
-  return builders.speech_architecture(config.model) in ("las", "joint")
-
-
-def decode_methods(config) -> tuple[str, ...]:
-  """The decoders of ``config``'s architecture (``ctc_beam_lm`` only with an LM configured):
-  ctc: ``ctc_greedy``, ``ctc_beam`` [, ``ctc_beam_lm``]; las: ``attention_greedy``,
-  ``attention_beam``; joint: all of those and ``joint_beam``."""
-  methods = ()
-  if has_ctc_outputs(config):
-    methods += ("ctc_greedy", "ctc_beam")
-    methods += ("ctc_beam_lm",) if config.model.decoding.lm != "none" else ()
-  if has_attention_decoder(config):
-    methods += ATTENTION_DECODERS
-  if builders.speech_architecture(config.model) == "joint":
-    methods += ("joint_beam",)
-  return methods
-
-
-def check_decoder(config, method: str) -> None:
-  """ValueError (one line) unless ``method`` is a decoder of ``config``'s architecture."""
-  if method not in DECODERS:
-    raise ValueError(f"unknown decoder {method!r}; allowed: {', '.join(DECODERS)}")
-  if method == "ctc_beam_lm" and has_ctc_outputs(config):
-    return
-  allowed = decode_methods(config)
-  if method not in allowed:
-    raise ValueError(f"decoder {method!r} does not fit this run's model.architecture="
-                     f"{builders.speech_architecture(config.model)!r}; allowed: "
-                     f"{', '.join(allowed)}")
-
-
-def default_decoder(config) -> str:
-  """The decoder ``rnnlab.transcribe`` uses unless told: :data:`DEFAULT_DECODER` of the
-  run's architecture."""
-  return DEFAULT_DECODER[builders.speech_architecture(config.model)]
-
-
-def decode_log_probs(log_probs, lengths, config, lm=None, methods=None
-                     ) -> dict[str, list[str]]:
-  """Transcripts of a batch of CTC log-probs ``[B, T, V]`` per CTC decoding method
-  (default: ``ctc_greedy``, ``ctc_beam`` and, given an ``lm``, ``ctc_beam_lm``)."""
-  decoding_config = config.model.decoding
-  if methods is None:
-    methods = CTC_DECODERS if lm is not None else CTC_DECODERS[:2]
-  beam_kwargs = dict(beam_width=decoding_config.beam_width, blank_id=ALPHABET.blank_id,
-                     prune_log_prob=decoding_config.prune_log_prob)
-  out = {}
-  for method in methods:
-    if method == "ctc_greedy":
-      ids = ctc_decoding.greedy_decode(log_probs, lengths, ALPHABET.blank_id)
-    elif method == "ctc_beam":
-      ids = ctc_decoding.beam_decode(log_probs, lengths, **beam_kwargs)
-    elif method == "ctc_beam_lm":
-      if lm is None:
-        raise ValueError("decoding method 'ctc_beam_lm' needs a character LM "
-                         "(config.model.decoding.lm).")
-      ids = ctc_decoding.beam_decode(log_probs, lengths, lm=lm,
-                                     lm_weight=decoding_config.lm_weight,
-                                     insertion_bonus=decoding_config.insertion_bonus,
-                                     **beam_kwargs)
-    else:
-      raise ValueError(f"Unknown CTC decoding method {method!r}; allowed: "
-                       f"{', '.join(CTC_DECODERS)}.")
-    out[method] = [ALPHABET.decode(i) for i in ids]
-  return out
-
-
-def decode_batch(config, model, params, batch, lm=None, methods=None,
-                 log_prob_fn=None) -> dict[str, list[str]]:
-  """Transcripts of one batch (``audio``, ``num_samples``) per decoding method of
-  :data:`DECODERS` (default: :func:`decode_methods`); rows with ``num_samples == 0`` are
-  decoded too (the caller drops them)."""
-  methods = decode_methods(config) if methods is None else tuple(methods)
-  for method in methods:
-    check_decoder(config, method)
-  out = {}
-  ctc_methods = [m for m in methods if m in CTC_DECODERS]
-  if ctc_methods:
-    log_prob_fn = log_prob_fn or make_log_prob_fn(config, model)
-    log_probs, lengths = jax.device_get(log_prob_fn(params, batch))
-    out.update(decode_log_probs(log_probs, lengths, config, lm, ctc_methods))
-  if "attention_greedy" in methods:
-    encode_fn, step_fn = las.decoder_functions(model)
-    static, carry, _, _ = encode_fn(params, batch["audio"], batch["num_samples"])
-    result = decoding.greedy_search(
-        step_fn, params, static, carry, bos_id=ALPHABET.blank_id, eos_id=ALPHABET.blank_id,
-        max_length=int(static["memory"].shape[1]) + 1, pad_id=ALPHABET.blank_id)
-    labels, label_lengths = jax.device_get(
-        las.hypothesis_labels(result.tokens, result.lengths, ALPHABET.blank_id))
-    out["attention_greedy"] = [ALPHABET.decode(label[:n])
-                               for label, n in zip(labels, label_lengths)]
-  beams = [m for m in methods if m in ("attention_beam", "joint_beam")]
-  if beams:
-    dec = config.model.decoding
-    nbest = las.beam_nbest(model, params, batch["audio"], batch["num_samples"],
-                           beam_size=dec.beam_width, alpha=dec.length_penalty,
-                           boundary_id=ALPHABET.blank_id)
-    for method in beams:
-      weight = dec.ctc_weight if method == "joint_beam" else 0.0
-      out[method] = [ALPHABET.decode(label) for label in las.best_hypotheses(nbest, weight)]
-  return {method: out[method] for method in methods}
-
-
-def evaluate_split(config, model, params, split: str, workdir: str | None = None,
-                   lm=None, log_prob_fn=None) -> dict[str, float]:
-  """CER/WER of every decoding method on ``split``; writes ``transcripts_<split>.tsv``.
-
-  Returns ``{"<split>_<method>_cer": ..., "<split>_<method>_wer": ...}``.
-  """
-  methods = decode_methods(config)
-  _, _, texts = load_split(config, split, config.data.max_eval_examples)
-  batches = _batches(config, split, config.train.eval_batch_size or config.train.batch_size,
-                     shuffle=False, max_examples=config.data.max_eval_examples)
-  if has_ctc_outputs(config):
-    log_prob_fn = log_prob_fn or make_log_prob_fn(config, model)
-  hyps = {method: [""] * len(texts) for method in methods}
-  for indices in batches.plan(0):
-    decoded = decode_batch(config, model, params, batches.make_batch(indices), lm, methods,
-                           log_prob_fn)
-    for method, outputs in decoded.items():
-      for i, text in zip(indices, outputs):
-        hyps[method][i] = text
-  report = {}
-  for method in methods:
-    report[f"{split}_{method}_cer"] = speech_metrics.cer(texts, hyps[method])
-    report[f"{split}_{method}_wer"] = speech_metrics.wer(texts, hyps[method])
-  if workdir is not None:
-    path = os.path.join(workdir, f"transcripts_{split}.tsv")
-    with open(path, "w") as f:
-      f.write("\t".join(("reference",) + methods) + "\n")
-      for i, text in enumerate(texts):
-        f.write("\t".join([text] + [hyps[m][i] for m in methods]) + "\n")
-  logging.info("%s: %s", split, " ".join(f"{k} {v:.4f}" for k, v in report.items()))
-  return report
-
-
-def make_log_prob_fn(config, model):
-  """Jitted ``(params, batch) -> (CTC log_probs [B, T', V], lengths [B])`` (ctc, joint)."""
-  if not has_ctc_outputs(config):
-    raise ValueError(f"model.architecture={builders.speech_architecture(config.model)!r} has "
-                     "no CTC outputs; CTC decoding needs 'ctc' or 'joint'")
-
-  @jax.jit
-  def log_prob_fn(params, batch):
-    if builders.speech_architecture(config.model) == "ctc":
-      logits, out_lengths = model.apply({"params": params}, batch["audio"],
-                                        batch["num_samples"])
-    else:
-      _, _, logits, out_lengths = model.apply({"params": params}, batch["audio"],
-                                              batch["num_samples"], method="encode")
-    return jax.nn.log_softmax(logits, axis=-1), out_lengths
-
-  return log_prob_fn
+# Data and decoding shared with rnnlab.transcribe (one copy, in rnnlab.models).
+encoder_frames = speech_data.encoder_frames
+load_split = speech_data.load_split
+_batches = speech_data.split_batches
+fit_lm = speech_decoding.fit_lm
+has_ctc_outputs = speech_decoding.has_ctc_outputs
+has_attention_decoder = speech_decoding.has_attention_decoder
+decode_methods = speech_decoding.decode_methods
+check_decoder = speech_decoding.check_decoder
+default_decoder = speech_decoding.default_decoder
+decode_log_probs = speech_decoding.decode_log_probs
+decode_batch = speech_decoding.decode_batch
+evaluate_split = speech_decoding.evaluate_split
+make_log_prob_fn = speech_decoding.make_log_prob_fn
 
 
 def _decoder_inputs(model, batch) -> tuple:
@@ -412,7 +168,7 @@ class CTCSpeechTask(Task):
                 "data.bucket_seconds": data.bucket_seconds,
                 "data.frame_length_ms": data.frame_length_ms,
                 "data.frame_step_ms": data.frame_step_ms,
-                "model.decoding.beam_width": model.decoding.beam_width,
+                "model.decoding.beam_size": model.decoding.beam_size,
                 "model.decoding.lm_order": model.decoding.lm_order}
     for key, value in positive.items():
       if value <= 0:

@@ -354,12 +354,3 @@ class LanguageModelTask(Task):
                    report[f"ngram_{split}_{unit}"], report[f"{split}_num_tokens"])
     return report
 
-
-
-def build_model(config: ml_collections.ConfigDict, vocab_size: int
-                ) -> language_model.LanguageModel:
-  """``rnnlab.models.builders.build_language_model(config.model, vocab_size)``.
-
-  Kept for ``rnnlab.sample`` until it calls the builder directly.
-  """
-  return builders.build_language_model(config.model, vocab_size)

@@ -39,13 +39,13 @@ import ml_collections
 import numpy as np
 
 from rnnlab import cells
-from rnnlab import decoding
 from rnnlab.data import translation as data_lib
 from rnnlab.metrics import translation as metrics_lib
 from rnnlab.models import builders
 from rnnlab.models import cell_config
 from rnnlab.models import losses
 from rnnlab.models import seq2seq
+from rnnlab.models import seq2seq_decoding
 from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 
@@ -159,27 +159,7 @@ def load_data(config: ml_collections.ConfigDict) -> TranslationData:
 
 # ---- model ------------------------------------------------------------------------------
 
-def build_model(model_config: ml_collections.ConfigDict, source_vocab_size: int,
-                target_vocab_size: int) -> seq2seq.Seq2Seq:
-  """``rnnlab.models.builders.build_seq2seq``; kept for ``rnnlab.translate`` until it calls it."""
-  return builders.build_seq2seq(model_config, source_vocab_size, target_vocab_size)
-
-
-def translate_batch(model: seq2seq.Seq2Seq, params: Any, batch: Batch, *, method: str,
-                    beam_size: int, length_penalty: float, max_length: int):
-  """Token ids ``[B, L]`` and attention weights ``[B, L, S]`` of the best output per row."""
-  encode_fn, step_fn = seq2seq.decoder_functions(model)
-  static, carry = encode_fn(params, batch["source"], batch["source_length"])
-  if method == "greedy":
-    out = decoding.greedy_search(step_fn, params, static, carry, bos_id=data_lib.BOS_ID,
-                                 eos_id=data_lib.EOS_ID, max_length=max_length)
-    return out.tokens, out.aux
-  if method == "beam":
-    out = decoding.beam_search(step_fn, params, static, carry, beam_size=beam_size,
-                               bos_id=data_lib.BOS_ID, eos_id=data_lib.EOS_ID,
-                               max_length=max_length, alpha=length_penalty)
-    return out.tokens[:, 0], out.aux[:, 0]
-  raise ValueError(f"unknown decoding method {method!r}; allowed: 'greedy', 'beam'")
+translate_batch = seq2seq_decoding.translate_batch  # shared with rnnlab.translate
 
 
 def decode_split(config, model, params, data: TranslationData, split: str, method: str,
@@ -317,8 +297,8 @@ class TranslationTask(Task):
 
   def build_model(self, config) -> nn.Module:
     data = load_data(config)
-    return build_model(config.model, data.source_tokenizer.vocab_size,
-                       data.target_tokenizer.vocab_size)
+    return builders.build_seq2seq(config.model, data.source_tokenizer.vocab_size,
+                                  data.target_tokenizer.vocab_size)
 
   def init_params(self, model, config, batch, *, key) -> Any:
     return model.init({"params": key}, batch["source"], batch["source_length"],

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
-from rnnlab.analysis.gradients import parameter_group_norms
+from rnnlab.params import parameter_group_norms
 from rnnlab.tasks.task import Batch, EvalSums, Metrics, Task
 from rnnlab.training.train_state import TrainState
 

@@ -130,7 +130,10 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str, *,
     run_directory.DiskFullError: no space left for a run file (resume once space is freed).
   """
   log_filters.quiet_library_info_logs()
-  config_validation.validate_config(config)
+  try:  # the one place a run's config is validated (main, demo and sweeps come through here)
+    config_validation.validate_config(config)
+  except ValueError as error:
+    raise ValueError(f"invalid config: {error}") from error
   allow_config_change = run_directory.parse_allowed_changes(allow_config_change)
   run_directory.check_location(workdir)
   primary = jax.process_index() == 0

@@ -15,7 +15,7 @@ _NOTEBOOK = os.path.join(_REPO, "experiments", "notebooks", "compare_runs.ipynb"
 
 def _tiny_adding(cell):
   config = training.base_config("adding")
-  config.data.update(dict(seq_length=6, eval_size=16))
+  config.data.update(dict(seq_len=6, max_eval_examples=16))
   config.model.update(dict(cell=cell, hidden_size=4))
   config.train.update(dict(batch_size=8, num_steps=6, eval_every=3, checkpoint_every=6,
                            log_every=3))

@@ -61,7 +61,7 @@ def test_unbounded_beam_scores_are_exact_probabilities(seed):
   rng = np.random.default_rng(seed)
   log_probs = _log_softmax(rng.standard_normal((5, 3)) * 2.0)
   exact = _exact_labelling_log_probs(log_probs)
-  hyps = ctc.prefix_beam_search(log_probs, beam_width=10_000, prune_log_prob=-np.inf)
+  hyps = ctc.prefix_beam_search(log_probs, beam_size=10_000, prune_log_prob=-np.inf)
   assert len(hyps) == len(exact)
   scores = np.array([score for _, score in hyps])
   np.testing.assert_allclose(scores, [exact[tuple(labels)] for labels, _ in hyps],
@@ -78,7 +78,7 @@ def test_beam_is_no_worse_than_greedy(seed):
   rng = np.random.default_rng(seed)
   log_probs = _log_softmax(rng.standard_normal((12, 5)) * 3.0)
   greedy = ctc.greedy_decode(log_probs[None])[0]
-  beam = ctc.prefix_beam_search(log_probs, beam_width=8)[0][0]
+  beam = ctc.prefix_beam_search(log_probs, beam_size=8)[0][0]
   beam_lp, greedy_lp = _optax_log_probs(log_probs, [beam, greedy])
   assert beam_lp >= greedy_lp - 1e-4
 
@@ -106,7 +106,7 @@ def test_beam_as_wide_as_the_labelling_space_is_exhaustive_search(seed, t, v, sc
   exact = {labels: lp + lm_weight * _lm_log_prob(lm, labels) + bonus * len(labels)
            for labels, lp in _exact_labelling_log_probs(log_probs).items() if lp > -np.inf}
   width = sum((v - 1) ** n for n in range(t + 1))
-  hyps = ctc.prefix_beam_search(log_probs, beam_width=width, lm=lm, lm_weight=lm_weight,
+  hyps = ctc.prefix_beam_search(log_probs, beam_size=width, lm=lm, lm_weight=lm_weight,
                                 insertion_bonus=bonus, prune_log_prob=-np.inf)
   assert sorted(tuple(labels) for labels, _ in hyps) == sorted(exact)
   np.testing.assert_allclose([score for _, score in hyps],
@@ -124,17 +124,17 @@ def test_narrow_beam_can_return_a_less_probable_labelling_than_greedy():
   log_probs = np.log(probs)
   exact = _exact_labelling_log_probs(log_probs)
   greedy = ctc.greedy_decode(log_probs[None])[0]
-  narrow = ctc.prefix_beam_search(log_probs, beam_width=1, prune_log_prob=-np.inf)[0][0]
+  narrow = ctc.prefix_beam_search(log_probs, beam_size=1, prune_log_prob=-np.inf)[0][0]
   assert greedy == [1, 2, 1] and narrow == [1]
   assert exact[(1,)] < exact[(1, 2, 1)]
-  assert ctc.prefix_beam_search(log_probs, beam_width=2, prune_log_prob=-np.inf)[0][0] == greedy
+  assert ctc.prefix_beam_search(log_probs, beam_size=2, prune_log_prob=-np.inf)[0][0] == greedy
 
 
 def test_beam_finds_labelling_that_greedy_misses():
   # Classic case: greedy picks blank at every frame, but "1" has more total mass.
   log_probs = np.log(np.array([[0.4, 0.35, 0.25], [0.4, 0.35, 0.25]]))
   assert ctc.greedy_decode(log_probs[None])[0] == []
-  assert ctc.prefix_beam_search(log_probs, beam_width=4)[0][0] == [1]
+  assert ctc.prefix_beam_search(log_probs, beam_size=4)[0][0] == [1]
 
 
 def test_lm_fusion_changes_ambiguous_decision_and_zero_weight_is_no_lm():
@@ -144,9 +144,9 @@ def test_lm_fusion_changes_ambiguous_decision_and_zero_weight_is_no_lm():
                            [1 / 3, 1 / 3, 1 / 3],
                            [1 / 3, 1 / 3, 1 / 3]]))
   lm = ctc.ngram_table_lm(table)
-  assert ctc.prefix_beam_search(log_probs, beam_width=4)[0][0] == [1]
-  assert ctc.prefix_beam_search(log_probs, beam_width=4, lm=lm, lm_weight=0.0)[0][0] == [1]
-  assert ctc.prefix_beam_search(log_probs, beam_width=4, lm=lm, lm_weight=1.0)[0][0] == [2]
+  assert ctc.prefix_beam_search(log_probs, beam_size=4)[0][0] == [1]
+  assert ctc.prefix_beam_search(log_probs, beam_size=4, lm=lm, lm_weight=0.0)[0][0] == [1]
+  assert ctc.prefix_beam_search(log_probs, beam_size=4, lm=lm, lm_weight=1.0)[0][0] == [2]
 
 
 def test_ngram_table_context():
@@ -162,14 +162,14 @@ def test_ngram_table_context():
 def test_beam_decode_batch_and_bad_input():
   rng = np.random.default_rng(3)
   log_probs = _log_softmax(rng.standard_normal((2, 6, 4)) * 3.0)
-  out = ctc.beam_decode(log_probs, np.array([6, 4]), beam_width=4)
-  assert out[1] == ctc.prefix_beam_search(log_probs[1, :4], beam_width=4)[0][0]
+  out = ctc.beam_decode(log_probs, np.array([6, 4]), beam_size=4)
+  assert out[1] == ctc.prefix_beam_search(log_probs[1, :4], beam_size=4)[0][0]
   with pytest.raises(ValueError, match=r"\[T, V\]"):
     ctc.prefix_beam_search(log_probs)
-  with pytest.raises(ValueError, match="beam_width"):
-    ctc.prefix_beam_search(log_probs[0], beam_width=0)
-  with pytest.raises(ValueError, match="beam_width"):
-    ctc.prefix_beam_search(log_probs[0], beam_width=2.5)
+  with pytest.raises(ValueError, match="beam_size"):
+    ctc.prefix_beam_search(log_probs[0], beam_size=0)
+  with pytest.raises(ValueError, match="beam_size"):
+    ctc.prefix_beam_search(log_probs[0], beam_size=2.5)
   with pytest.raises(ValueError, match="lm_weight=0.5 needs an lm"):
     ctc.prefix_beam_search(log_probs[0], lm_weight=0.5)
 
@@ -195,4 +195,4 @@ def test_non_finite_fusion_weights_are_refused(name, value):
   # Issue 18 item 8: --lm_weight=nan was accepted and gave an empty transcript.
   log_probs = np.log(np.full((3, 4), 0.25))
   with pytest.raises(ValueError, match=f"{name}={value!r}; allowed: a finite number"):
-    ctc.prefix_beam_search(log_probs, beam_width=2, **{name: value})
+    ctc.prefix_beam_search(log_probs, beam_size=2, **{name: value})

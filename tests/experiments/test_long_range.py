@@ -24,7 +24,7 @@ def test_full_grids():
   adding = sweep.load_sweep(os.path.join(HERE, "adding_sweep.py"))
   assert len(adding.trials) == 4 * 4 * 2
   assert {t["model.cell"] for t in adding.trials} == {"elman", "irnn", "lstm", "gru"}
-  assert {t["data.seq_length"] for t in adding.trials} == {50, 100, 200, 400}
+  assert {t["data.seq_len"] for t in adding.trials} == {50, 100, 200, 400}
   assert {t["optimizer.clip"] for t in adding.trials} == {"global_norm", "none"}
   digits = sweep.load_sweep(os.path.join(HERE, "digits_sweep.py"))
   assert len(digits.trials) == 8

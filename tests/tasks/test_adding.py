@@ -12,7 +12,7 @@ from rnnlab.tasks import adding
 
 def _config(**data):
   config = training.base_config("adding")
-  config.data.update(dict(seq_length=12, eval_size=40, **data))
+  config.data.update(dict(seq_len=12, max_eval_examples=40, **data))
   config.model.hidden_size = 4
   config.train.batch_size = 8
   return config

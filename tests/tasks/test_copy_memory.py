@@ -31,7 +31,7 @@ def test_baseline_loss_formula():
 def test_model_loss_and_eval_metrics():
   task = tasks.get_task("copy_memory")
   config = training.base_config("copy_memory")
-  config.data.update(dict(delay=4, copy_length=2, eval_size=16))
+  config.data.update(dict(delay=4, copy_length=2, max_eval_examples=16))
   config.model.update(dict(cell="gru", hidden_size=4))
   model = task.build_model(config)
   batch = next(task.train_iterator(config, batch_size=8))

@@ -17,7 +17,7 @@ def _config(task_name, tmp_path):
   config.model.hidden_size = 4
   config.train.batch_size = 4
   if task_name == "adding":
-    config.data.seq_length = 6
+    config.data.seq_len = 6
   elif task_name == "copy_memory":
     config.data.update(dict(delay=3, copy_length=2))
   elif task_name == "language_model":

@@ -36,19 +36,19 @@ class ToyCarryTask(tasks.Task):
 
   def default_config(self):
     return ml_collections.ConfigDict(dict(
-        data=dict(dim=3, seq_length=4, eval_size=16, sleep_seconds=0.0, poison_position=-1),
+        data=dict(dim=3, seq_len=4, max_eval_examples=16, sleep_seconds=0.0, poison_position=-1),
         model=dict(hidden=4)))
 
   def config_choices(self):
     return {"model.hidden": (2, 4, 8)}
 
   def validate_config(self, config):
-    if config.data.seq_length < 1:
-      raise ValueError(f"config.data.seq_length must be >= 1, got {config.data.seq_length}")
+    if config.data.seq_len < 1:
+      raise ValueError(f"config.data.seq_len must be >= 1, got {config.data.seq_len}")
 
   def _examples(self, seed, n, config):
     rng = np.random.default_rng(seed)
-    xs = rng.normal(size=(n, config.data.seq_length, config.data.dim)).astype(np.float32)
+    xs = rng.normal(size=(n, config.data.seq_len, config.data.dim)).astype(np.float32)
     ys = np.cumsum(xs[..., 0], axis=1).astype(np.float32) * 0.3
     return {"inputs": xs, "targets": ys}
 
@@ -63,8 +63,8 @@ class ToyCarryTask(tasks.Task):
     return tasks.IndexedBatchIterator(batch_fn)
 
   def eval_batches(self, config, *, batch_size):
-    examples = self._examples([99], config.data.eval_size, config)
-    for start in range(0, config.data.eval_size - batch_size + 1, batch_size):
+    examples = self._examples([99], config.data.max_eval_examples, config)
+    for start in range(0, config.data.max_eval_examples - batch_size + 1, batch_size):
       yield {k: v[start:start + batch_size] for k, v in examples.items()}
 
   def build_model(self, config):

@@ -3,7 +3,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from rnnlab.analysis import classification_plots
+from rnnlab.metrics import classification_plots
 
 
 def _is_png(path):

@@ -6,7 +6,7 @@ global-norm clipping, one eval/checkpoint per epoch. The sizes differ only in th
 """
 import ml_collections
 
-from rnnlab import training
+from rnnlab.training import defaults
 
 PTB_TRAIN_TOKENS = 929_589
 BATCH_SIZE = 20
@@ -17,7 +17,7 @@ def zaremba_config(*, hidden_size: int, seq_len: int, dropout_rate: float, init_
                    epochs: int) -> ml_collections.ConfigDict:
   """A ``language_model`` config with Zaremba et al.'s published hyperparameters."""
   steps_per_epoch = (PTB_TRAIN_TOKENS - 1) // BATCH_SIZE // seq_len
-  config = training.base_config("language_model")
+  config = defaults.base_config("language_model")
   config.data.dataset = "files"
   config.data.path = "data/ptb"
   config.data.tokenizer = "word"
