@@ -5,6 +5,7 @@ from rnnlab.cells.gru import GRU
 from rnnlab.cells.initializers import INITIALIZERS
 from rnnlab.cells.lru import LRU
 from rnnlab.cells.lstm import LSTM, layer_norm
+from rnnlab.cells.min_rnn import MinimalRNNCell
 from rnnlab.cells.mingru import MinGRU
 from rnnlab.cells.minlstm import MinLSTM
 from rnnlab.cells.rglru import RGLRU
@@ -14,5 +15,5 @@ from rnnlab.cells.state_linear import StateLinearCell, is_state_linear, linear_s
 
 __all__ = ["STATE_DTYPE", "RecurrentCell", "expand_to", "split_gates", "Elman", "GRU", "INITIALIZERS", "LSTM",
            "layer_norm", "CELLS", "MODEL_KEYS", "Hyperparameter", "cell_hyperparameters", "make_cell",
-           "register_cell", "LRU", "MinGRU", "MinLSTM", "RGLRU", "StateLinearCell",
+           "register_cell", "LRU", "MinimalRNNCell", "MinGRU", "MinLSTM", "RGLRU", "StateLinearCell",
            "is_state_linear", "linear_step"]

@@ -8,10 +8,11 @@ A GRU whose gates read only the input, so the recurrence is linear in the state.
     h~_t = k_h               log_space=False (the paper's plain version)
     h_t  = (1 - z_t) * h_{t-1} + z_t * h~_t          (a_t = 1 - z_t, b_t = z_t h~_t)
 
-with ``g(x) = x + 0.5 if x >= 0 else sigmoid(x)`` (positive, so ``log b_t`` exists). With
-``log_space=True`` the parallel path (``recurrence.scan(..., impl="parallel")``) runs the
-log-space scan of the paper (``rnnlab.kernels.parallel_scan.log_linear_recurrence``) on
-``log a_t = -softplus(k_z)`` and ``log b_t = -softplus(-k_z) + log g(k_h)``.
+with ``g(x) = x + 0.5 if x >= 0 else sigmoid(x)`` (positive, so ``log b_t`` exists; in
+``rnnlab.cells.min_rnn``, shared with minLSTM). With ``log_space=True`` the parallel path
+(``recurrence.scan(..., impl="parallel")``) runs the log-space scan of the paper
+(``rnnlab.kernels.parallel_scan.log_linear_recurrence``) on ``log a_t = -softplus(k_z)`` and
+``log b_t = -softplus(-k_z) + log g(k_h)``.
 
 Parameters: ``w_x [D, 2H]``, ``b [2H]``, both ``U(-1/sqrt(D), 1/sqrt(D))`` (PyTorch's
 ``nn.Linear`` default, the paper's code). State ``h [..., H]`` float32; output ``h_t``.
@@ -20,40 +21,18 @@ Shapes: ``project [..., D] -> [..., 2H]``; ``coefficients -> (a, b) [..., H]``.
 import dataclasses
 
 import jax
-import jax.numpy as jnp
 
 from rnnlab.cells.base import split_gates
-from rnnlab.cells.state_linear import StateLinearCell
+from rnnlab.cells.min_rnn import MinimalRNNCell, log_positive_candidate, positive_candidate
 
-
-def positive_candidate(x: jax.Array) -> jax.Array:
-  """Feng et al.'s ``g(x) = x + 0.5`` for ``x >= 0``, ``sigmoid(x)`` otherwise (always > 0)."""
-  return jnp.where(x >= 0, x + 0.5, jax.nn.sigmoid(x))
-
-
-def log_positive_candidate(x: jax.Array) -> jax.Array:
-  """``log g(x)``, computed without forming ``g`` (``-softplus(-x)`` for ``x < 0``)."""
-  return jnp.where(x >= 0, jnp.log(jax.nn.relu(x) + 0.5), -jax.nn.softplus(-x))
+__all__ = ["MinGRU", "log_positive_candidate", "positive_candidate"]
 
 
 @dataclasses.dataclass(frozen=True)
-class MinGRU(StateLinearCell):
+class MinGRU(MinimalRNNCell):
   """minGRU cell; see the module docstring for equations, parameters and shapes."""
 
-  input_init: str = "fan_in_uniform"
-  log_space: bool = True
-
   num_gates = 2
-
-  def _init_params(self, *, input_key, recurrent_key, extra_key, input_size):
-    del recurrent_key
-    bound = 1.0 / input_size ** 0.5
-    return {"w_x": self._input_weights(input_key, input_size),
-            "b": jax.random.uniform(extra_key, (2 * self.hidden_size,), self.param_dtype,
-                                    -bound, bound)}
-
-  def _candidate(self, k_h):
-    return positive_candidate(k_h) if self.log_space else k_h
 
   def coefficients(self, params, gx):
     """``gx [..., 2H]`` -> ``(a, b) [..., H]``: ``a = 1 - z``, ``b = z * h~`` (float32)."""
@@ -63,7 +42,6 @@ class MinGRU(StateLinearCell):
 
   def log_coefficients(self, params, gx):
     """``(log a, log b) [..., H]`` (``log_space=True`` only, where ``b > 0``)."""
-    if not self.log_space:
-      raise ValueError("MinGRU(log_space=False) has no log coefficients (h~ may be <= 0)")
+    self._check_log_space()
     k_z, k_h = split_gates(gx.astype(self.state_dtype), 2)
     return -jax.nn.softplus(k_z), -jax.nn.softplus(-k_z) + log_positive_candidate(k_h)

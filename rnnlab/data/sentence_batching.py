@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
 
+from rnnlab.data import epoch_order
 from rnnlab.data import resumable_iterator
 
 
@@ -71,22 +72,12 @@ class SentenceBatches:
     else:
       self.bucket_boundaries = None
       self._bucket_of = np.zeros(len(self.sequences), dtype=np.int64)
-    self.num_batches = sum(
-        -(-int(np.sum(self._bucket_of == b)) // batch_size) for b in np.unique(self._bucket_of))
+    self.num_batches = epoch_order.num_bucketed_batches(self._bucket_of, batch_size)
 
   def plan(self, epoch: int) -> List[np.ndarray]:
     """The sequence indices of each batch of ``epoch``, in order."""
-    rng = np.random.default_rng([self.seed, epoch])
-    batches = []
-    for bucket in np.unique(self._bucket_of):
-      members = np.flatnonzero(self._bucket_of == bucket)
-      if self.shuffle:
-        members = rng.permutation(members)
-      starts = range(0, members.shape[0], self.batch_size)
-      batches += [members[i:i + self.batch_size] for i in starts]
-    if self.shuffle:
-      batches = [batches[i] for i in rng.permutation(len(batches))]
-    return batches
+    return epoch_order.bucketed_batches(self._bucket_of, self.batch_size, seed=self.seed,
+                                        epoch=epoch, shuffle=self.shuffle)
 
   def _pad_to(self, longest: int) -> int:
     if self.bucket_boundaries is None:

@@ -39,9 +39,14 @@ def _dense_init(key, fan_in: int, fan_out: int, dtype) -> dict:
           "b": jnp.zeros((fan_out,), dtype)}
 
 
-def _dense(params: dict, x: jax.Array) -> jax.Array:
-  w = params["w"].astype(x.dtype)
-  return x @ w + params["b"].astype(x.dtype).reshape((1,) * (x.ndim - 1) + params["b"].shape)
+def _dense(params: dict, x: jax.Array, dtype) -> jax.Array:
+  """``x @ w + b`` in the compute ``dtype``."""
+  b = params["b"].astype(dtype)
+  return x.astype(dtype) @ params["w"].astype(dtype) + b.reshape((1,) * (x.ndim - 1) + b.shape)
+
+
+def _cast(params: Any, dtype) -> Any:
+  return jax.tree.map(lambda p: p.astype(dtype), params)
 
 
 class AttentionDecoder(nn.Module):
@@ -57,7 +62,11 @@ class AttentionDecoder(nn.Module):
     input_feeding: Luong input feeding (``dot``/``general``).
     feed_context: ``none`` only: feed the summary with every input.
     dropout_rate: on the target embeddings and the readouts.
-    dtype: compute dtype of the embedding, readout and output (the cell has its own).
+    dtype: compute dtype of the embedding and the output layer (the cell has its own).
+    step_dtype: compute dtype of the decoder step around the cell: the bridge, the memory
+      and attention, and the readout. float32 (the default) keeps them in full precision
+      whatever ``dtype``; translation's ``Seq2Seq`` passes its compute ``dtype`` (all in
+      that precision). The carried feed and the returned readout are float32 either way.
   """
 
   vocab_size: int
@@ -70,6 +79,7 @@ class AttentionDecoder(nn.Module):
   feed_context: bool = True
   dropout_rate: float = 0.0
   dtype: Any = jnp.float32
+  step_dtype: Any = jnp.float32
   param_dtype: Any = jnp.float32
 
   @property
@@ -103,8 +113,8 @@ class AttentionDecoder(nn.Module):
     self.target_embed = nn.Embed(self.vocab_size, self.embed_size, dtype=self.dtype,
                                  param_dtype=self.param_dtype, name="target_embed")
     state_leaves = jax.tree.leaves(jax.eval_shape(lambda: self.cell.initial_state((1,))))
-    self.bridge = [nn.Dense(leaf.shape[-1], param_dtype=self.param_dtype, name=f"bridge_{i}")
-                   for i, leaf in enumerate(state_leaves)]
+    self.bridge = [nn.Dense(leaf.shape[-1], dtype=self.step_dtype, param_dtype=self.param_dtype,
+                            name=f"bridge_{i}") for i, leaf in enumerate(state_leaves)]
     self.decoder_params = self.param(
         "decoder_cell", lambda k: self.cell.init(k, self._input_size()))
     self.attention_params = self.param(
@@ -121,8 +131,9 @@ class AttentionDecoder(nn.Module):
               ) -> tuple[dict, Any]:
     """``(static, initial_carry)`` from the encoder's ``memory [B, S, M]``, ``mask [B, S]``
     and ``summary [B, M]``; ``initial_carry = (cell_state, feed [B, H])``."""
-    memory = memory.astype(jnp.float32)
-    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory, mask)
+    memory = memory.astype(self.step_dtype)
+    keys = (attention_lib.project_keys(self.attention, _cast(self.attention_params,
+                                                             self.step_dtype), memory, mask)
             if self.uses_attention else memory[:, :, :0])
     static = {"memory": memory, "keys": keys, "mask": mask.astype(bool),
               "summary": summary.astype(jnp.float32)}
@@ -138,31 +149,35 @@ class AttentionDecoder(nn.Module):
     """One step on the embedded previous token ``emb [B, E]``: ``(carry, readout [B, H],
     attention weights [B, S])``."""
     state, feed = carry
-    cell, mask = self.cell, static["mask"]
-    emb = emb.astype(jnp.float32)
+    cell, mask, dtype = self.cell, static["mask"], self.step_dtype
+    attention_params = _cast(self.attention_params, dtype)
+    emb = emb.astype(dtype)
     if self.attention == "none":
       context = static["summary"]
       x = jnp.concatenate([emb, context], axis=-1) if self.feed_context else emb
       state, h = cell(self.decoder_params, state, x)
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1)))
+      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1),
+                                dtype))
       weights = jnp.zeros(mask.shape, jnp.float32)
     elif self.attention == "additive":
       context, weights = attention_lib.attend(
-          "additive", self.attention_params, cell.output(state), static["keys"],
+          "additive", attention_params, cell.output(state).astype(dtype), static["keys"],
           static["memory"], mask)
       state, h = cell(self.decoder_params, state, jnp.concatenate([emb, context], axis=-1))
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1)))
+      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1),
+                                dtype))
     else:
       x = jnp.concatenate([emb, feed.astype(emb.dtype)], -1) if self.input_feeding else emb
       state, h = cell(self.decoder_params, state, x)
       context, weights = attention_lib.attend(
-          self.attention, self.attention_params, h, static["keys"], static["memory"], mask)
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([context, h], -1)))
+          self.attention, attention_params, h.astype(dtype), static["keys"], static["memory"],
+          mask)
+      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([context, h], -1), dtype))
     readout = readout.astype(jnp.float32)
     return (state, readout), readout, weights
 
   def _logits(self, readout: jax.Array) -> jax.Array:
-    return _dense(self.output_params, readout.astype(self.dtype)).astype(jnp.float32)
+    return _dense(self.output_params, readout, self.dtype).astype(jnp.float32)
 
   def decode_step(self, static: dict, carry: Any, tokens: jax.Array):
     """``tokens [B]`` -> ``(log_probs [B, V], carry, attention weights [B, S])``."""
@@ -180,5 +195,7 @@ class AttentionDecoder(nn.Module):
       return carry, (readout, weights)
 
     _, (readouts, weights) = jax.lax.scan(body, carry, jnp.swapaxes(emb, 0, 1))
-    readouts = self.dropout(jnp.swapaxes(readouts, 0, 1), deterministic=deterministic)
+    # Dropout in the step dtype (its 1 / keep_prob rounds there).
+    readouts = self.dropout(jnp.swapaxes(readouts, 0, 1).astype(self.step_dtype),
+                            deterministic=deterministic)
     return self._logits(readouts), jnp.swapaxes(weights, 0, 1)

@@ -21,6 +21,10 @@ Decoder (one cell, ``decoder_hidden_size = H``), by ``attention``:
 Output: ``logits_t = W_o r_t + b_o`` (``r_t [B, H]``). In every variant the initial decoder state
 is ``tanh(W_init c + b)`` per state component (``c`` and ``h`` of an LSTM).
 
+The decoder is the shared :class:`rnnlab.models.attention_decoder.AttentionDecoder` (the
+captioner's and LAS's too), sharing this module's scope, so its parameters (``target_embed``,
+``bridge_{i}``, ``decoder_cell``, ``attention``, ``readout``, ``output``) sit at the top of the
+tree beside ``source_embed`` and the encoder's; its ``step_dtype`` is this model's ``dtype``.
 Training uses teacher forcing (``__call__`` with the gold ``target_input``); decoding uses
 ``encode`` once and ``decode_step`` per token, which is the ``step_fn`` contract of
 :mod:`rnnlab.decoding` (encoder outputs and projected attention keys are ``static``, the
@@ -36,24 +40,9 @@ import jax.numpy as jnp
 
 from rnnlab import cells as cells_lib
 from rnnlab import nn as rnn
-from rnnlab.nn import attention as attention_lib
+from rnnlab.models import attention_decoder
 
-ATTENTIONS = ("none", "additive", "dot", "general")
-
-
-def _dense_init(key, fan_in: int, fan_out: int, dtype) -> dict:
-  return {"w": nn.initializers.lecun_normal()(key, (fan_in, fan_out), dtype),
-          "b": jnp.zeros((fan_out,), dtype)}
-
-
-def _dense(params: dict, x: jax.Array, dtype) -> jax.Array:
-  """``x @ w + b`` in the compute ``dtype``."""
-  b = params["b"].astype(dtype)
-  return x.astype(dtype) @ params["w"].astype(dtype) + b.reshape((1,) * (x.ndim - 1) + b.shape)
-
-
-def _cast(params: Any, dtype) -> Any:
-  return jax.tree.map(lambda p: p.astype(dtype), params)
+ATTENTIONS = attention_decoder.ATTENTIONS
 
 
 class Seq2Seq(nn.Module):
@@ -89,20 +78,6 @@ class Seq2Seq(nn.Module):
   def memory_size(self) -> int:
     return self.encoder_hidden_size * (2 if self.bidirectional else 1)
 
-  @property
-  def uses_attention(self) -> bool:
-    return self.attention != "none"
-
-  def _decoder_input_size(self) -> int:
-    if self.attention in ("none", "additive"):
-      return self.embed_size + self.memory_size
-    return self.embed_size + (self.decoder_hidden_size if self.input_feeding else 0)
-
-  def _readout_input_size(self) -> int:
-    if self.attention in ("none", "additive"):
-      return self.decoder_hidden_size + self.memory_size + self.embed_size
-    return self.memory_size + self.decoder_hidden_size
-
   def setup(self):
     if self.attention not in ATTENTIONS:
       raise ValueError(f"attention={self.attention!r}; allowed: {ATTENTIONS}")
@@ -120,29 +95,19 @@ class Seq2Seq(nn.Module):
     decoder_kwargs = {**common, **dict(self.decoder_cell_kwargs or {})}
     enc_cells = tuple(cells_lib.make_cell(self.encoder_cell, hidden_size=self.encoder_hidden_size,
                                           **encoder_kwargs) for _ in range(self.encoder_layers))
-    self.dec_cell = cells_lib.make_cell(self.decoder_cell, hidden_size=self.decoder_hidden_size,
-                                        **decoder_kwargs)
+    dec_cell = cells_lib.make_cell(self.decoder_cell, hidden_size=self.decoder_hidden_size,
+                                   **decoder_kwargs)
     self.source_embed = nn.Embed(self.source_vocab_size, self.embed_size, dtype=self.dtype,
                                  param_dtype=self.param_dtype, name="source_embed")
-    self.target_embed = nn.Embed(self.target_vocab_size, self.embed_size, dtype=self.dtype,
-                                 param_dtype=self.param_dtype, name="target_embed")
     self.encoder = rnn.StackedRNN(cells=enc_cells, bidirectional=self.bidirectional,
                                   dropout_rate=self.dropout_rate, block=self.block,
                                   name="encoder")
-    state_leaves = jax.tree.leaves(jax.eval_shape(lambda: self.dec_cell.initial_state((1,))))
-    self.bridge = [nn.Dense(leaf.shape[-1], dtype=self.dtype, param_dtype=self.param_dtype,
-                            name=f"bridge_{i}") for i, leaf in enumerate(state_leaves)]
-    self.decoder_params = self.param(
-        "decoder_cell", lambda k: self.dec_cell.init(k, self._decoder_input_size()))
-    self.attention_params = self.param(
-        "attention", lambda k: attention_lib.init_attention(
-            self.attention, k, self.decoder_hidden_size, self.memory_size, self.attention_size,
-            self.param_dtype) if self.uses_attention else {})
-    self.readout_params = self.param("readout", lambda k: _dense_init(
-        k, self._readout_input_size(), self.decoder_hidden_size, self.param_dtype))
-    self.output_params = self.param("output", lambda k: _dense_init(
-        k, self.decoder_hidden_size, self.target_vocab_size, self.param_dtype))
-    self.dropout = nn.Dropout(self.dropout_rate)
+    self.decoder = attention_decoder.AttentionDecoder(
+        vocab_size=self.target_vocab_size, cell=dec_cell, memory_size=self.memory_size,
+        embed_size=self.embed_size, attention=self.attention, attention_size=self.attention_size,
+        input_feeding=self.input_feeding, feed_context=True, dropout_rate=self.dropout_rate,
+        dtype=self.dtype, step_dtype=self.dtype, param_dtype=self.param_dtype)
+    nn.share_scope(self, self.decoder)
 
   # ---- encoder ------------------------------------------------------------------
 
@@ -153,7 +118,9 @@ class Seq2Seq(nn.Module):
     ``static``: ``memory [B, S, M]``, ``keys [B, S, K]`` (attention keys already projected),
     ``mask [B, S]`` (bool), ``summary [B, M]``. ``initial_carry``: ``(cell_state, feed [B, H])``.
     """
-    emb = self.dropout(self.source_embed(source), deterministic=deterministic)
+    # The decoder's dropout (same rate) for the source embeddings too: one module "dropout"
+    # in the shared scope, as the decoder's own copy of this model had.
+    emb = self.decoder.dropout(self.source_embed(source), deterministic=deterministic)
     final_states, memory = self.encoder(emb, lengths=source_length, deterministic=deterministic)
     top = final_states[-1]
     cell = self.encoder.cells[-1]
@@ -162,74 +129,19 @@ class Seq2Seq(nn.Module):
     else:
       summary = cell.output(top)
     mask = jnp.arange(source.shape[1])[None, :] < source_length[:, None]
-    memory = memory.astype(self.dtype)
-    keys = (attention_lib.project_keys(self.attention, _cast(self.attention_params, self.dtype),
-                                       memory, mask)
-            if self.uses_attention else memory[:, :, :0])
-    static = {"memory": memory, "keys": keys, "mask": mask, "summary": summary}
-    template = self.dec_cell.initial_state((source.shape[0],))
-    leaves, treedef = jax.tree.flatten(template)
-    state = jax.tree.unflatten(treedef, [
-        jnp.tanh(dense(summary)).astype(leaf.dtype) for dense, leaf in zip(self.bridge, leaves)])
-    feed = jnp.zeros((source.shape[0], self.decoder_hidden_size), jnp.float32)
-    return static, (state, feed)
+    return self.decoder.prepare(memory.astype(self.dtype), mask, summary)
 
   # ---- decoder ------------------------------------------------------------------
 
-  def _step(self, static: dict, carry: Any, emb: jax.Array):
-    """One decoder step on the embedded previous token ``emb [B, E]``.
-
-    Returns ``(carry, readout [B, H], attention weights [B, S])``; pure in the params.
-    """
-    state, feed = carry
-    cell = self.dec_cell
-    mask = static["mask"]
-    attention_params = _cast(self.attention_params, self.dtype)
-    emb = emb.astype(self.dtype)
-    if self.attention == "none":
-      context = static["summary"]
-      state, h = cell(self.decoder_params, state, jnp.concatenate([emb, context], axis=-1))
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1),
-                                self.dtype))
-      weights = jnp.zeros(mask.shape, jnp.float32)
-    elif self.attention == "additive":
-      context, weights = attention_lib.attend(
-          "additive", attention_params, cell.output(state).astype(self.dtype), static["keys"],
-          static["memory"], mask)
-      state, h = cell(self.decoder_params, state, jnp.concatenate([emb, context], axis=-1))
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1),
-                                self.dtype))
-    else:
-      x = jnp.concatenate([emb, feed.astype(emb.dtype)], -1) if self.input_feeding else emb
-      state, h = cell(self.decoder_params, state, x)
-      context, weights = attention_lib.attend(
-          self.attention, attention_params, h.astype(self.dtype), static["keys"],
-          static["memory"], mask)
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([context, h], -1),
-                                self.dtype))
-    return (state, readout.astype(jnp.float32)), readout, weights
-
   def decode_step(self, static: dict, carry: Any, tokens: jax.Array):
     """``tokens [B]`` -> ``(log_probs [B, V], carry, attention weights [B, S])``."""
-    emb = self.target_embed(tokens)
-    carry, readout, weights = self._step(static, carry, emb)
-    logits = _dense(self.output_params, readout, self.dtype).astype(jnp.float32)
-    return jax.nn.log_softmax(logits), carry, weights
+    return self.decoder.decode_step(static, carry, tokens)
 
   def __call__(self, source: jax.Array, source_length: jax.Array, target_input: jax.Array,
                deterministic: bool = True) -> tuple[jax.Array, jax.Array]:
     """Teacher forcing: ``(logits [B, T, V], attention weights [B, T, S])``."""
     static, carry = self.encode(source, source_length, deterministic)
-    emb = self.dropout(self.target_embed(target_input), deterministic=deterministic)
-
-    def body(carry, emb_t):
-      carry, readout, weights = self._step(static, carry, emb_t)
-      return carry, (readout, weights)
-
-    _, (readouts, weights) = jax.lax.scan(body, carry, jnp.swapaxes(emb, 0, 1))
-    readouts = self.dropout(jnp.swapaxes(readouts, 0, 1), deterministic=deterministic)
-    logits = _dense(self.output_params, readouts, self.dtype).astype(jnp.float32)
-    return logits, jnp.swapaxes(weights, 0, 1)
+    return self.decoder(static, carry, target_input, deterministic=deterministic)
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,65 +1,11 @@
-"""minLSTM against a NumPy oracle of Feng et al. (2024)'s equations, on both paths."""
-import jax
+"""minLSTM's own property (normalised gates); the tests it shares with minGRU (NumPy oracle
+on both paths, log-space scan, initialisation) are in tests/cells/test_min_rnn.py."""
 import jax.numpy as jnp
 import numpy as np
-import pytest
 
-from rnnlab import cells, kernels, recurrence
-from tests.cells import numpy_oracles
-from tests.cells.cases import random_inputs, random_state, randomized_params, run_both_impls
+from rnnlab import cells
+from tests.cells.cases import random_inputs, randomized_params
 from tests.conftest import FLOAT32_TOL
-
-
-@pytest.mark.parametrize("log_space", [True, False])
-def test_matches_numpy_oracle_on_both_paths(log_space, key):
-  cell = cells.MinLSTM(5, log_space=log_space)
-  k_p, k_x, k_s = jax.random.split(key, 3)
-  params = randomized_params(cell, k_p)
-  xs = random_inputs(k_x, 2, 7)
-  h0 = random_state(cell, k_s, 2)
-  for impl, (final, ys) in run_both_impls(cell, params, xs, h0).items():
-    for b in range(2):
-      ref = numpy_oracles.minlstm_forward(params, xs[b], h0[b], log_space=log_space)
-      np.testing.assert_allclose(ys[b], ref, err_msg=impl, **FLOAT32_TOL)
-      np.testing.assert_allclose(final[b], ref[-1], err_msg=impl, **FLOAT32_TOL)
-
-
-def test_log_space_scan_equals_plain_scan(key):
-  cell = cells.MinLSTM(8)
-  params = randomized_params(cell, key, scale=1.0)
-  xs = random_inputs(jax.random.fold_in(key, 1), 3, 16)
-  gx = jnp.swapaxes(cell.project(params, xs), 0, 1)
-  h0 = random_state(cell, jax.random.fold_in(key, 2), 3)
-  mask = recurrence.length_mask(jnp.array([16, 7, 0]), 16)
-  log_final, log_ys = kernels.parallel_scan.parallel_scan(cell, params, gx, h0, mask, log_space=True)
-  final, ys = kernels.parallel_scan.parallel_scan(cell, params, gx, h0, mask, log_space=False)
-  np.testing.assert_allclose(log_ys, ys, **FLOAT32_TOL)
-  np.testing.assert_allclose(log_final, final, **FLOAT32_TOL)
-
-
-def test_log_space_scan_error_grows_only_with_log_decay(key):
-  """Over long T both parallel scans against the float64 oracle.
-
-  Written tolerance: the log-space scan forms log h_t = log A_t + logcumsumexp(...), two
-  terms of size |log A_t| (A_t = prod a_s) that cancel, so its float32 relative error is
-  about eps32 * |log A_t| (measured 2.5x eps32 * max|log A_t| here): rtol = 1e-5 +
-  4 eps32 max|log A_t|. The plain associative scan keeps FLOAT32_TOL.
-  """
-  cell = cells.MinLSTM(8)
-  params = randomized_params(cell, key, scale=1.0)
-  xs = random_inputs(jax.random.fold_in(key, 1), 2, 200)
-  gx = jnp.swapaxes(cell.project(params, xs), 0, 1)
-  h0 = random_state(cell, jax.random.fold_in(key, 2), 2)
-  log_a = cell.log_coefficients(params, gx)[0]
-  log_decay = float(jnp.max(jnp.abs(jnp.cumsum(log_a, axis=0))))
-  assert log_decay > 100.0  # the regime where the two differ
-  rtol = 1e-5 + 4 * float(jnp.finfo(jnp.float32).eps) * log_decay
-  log_ys = kernels.parallel_scan.parallel_scan(cell, params, gx, h0, None, log_space=True)[1]
-  ys = kernels.parallel_scan.parallel_scan(cell, params, gx, h0, None, log_space=False)[1]
-  for b in range(2):
-    ref = numpy_oracles.minlstm_forward(params, xs[b], h0[b])
-    np.testing.assert_allclose(ys[:, b], ref, **FLOAT32_TOL)
-    np.testing.assert_allclose(log_ys[:, b], ref, rtol=rtol, atol=1e-5)
 
 
 def test_normalised_gates_sum_to_one(key):
@@ -71,9 +17,3 @@ def test_normalised_gates_sum_to_one(key):
   np.testing.assert_allclose(a + b / k_h, 1.0, **FLOAT32_TOL)  # f' + i' = 1
   log_a, log_b = cells.MinLSTM(4).log_coefficients(params, gx)
   np.testing.assert_allclose(jnp.exp(log_a), a, **FLOAT32_TOL)
-
-
-def test_plain_cell_has_no_log_coefficients(key):
-  cell = cells.MinLSTM(4, log_space=False)
-  with pytest.raises(ValueError, match="log_space=False"):
-    cell.log_coefficients(cell.init(key, 3), jnp.ones((2, 12)))

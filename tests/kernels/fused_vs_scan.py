@@ -3,12 +3,28 @@ gradients (params, inputs, initial state).
 
 The loss weights every output and final-state entry by a fixed random factor, so every
 cotangent entering the backward pass is non-zero and distinct.
+
+Tolerances of :func:`fused_equals_scan_tests` (the fused Elman, GRU and LSTM kernels):
+
+* float32 (``F32``): rtol=atol=1e-5 (the suite's policy, tests/conftest.py): the same maths
+  evaluated in another order (the recurrent-weight gradients are one GEMM / one reduction
+  over all steps instead of a sum of per-step products).
+* bfloat16 compute (``BF16``): rtol=atol=2e-2. bfloat16 keeps 8 significant bits (eps =
+  2^-8 = 3.9e-3); both paths round the recurrent matmul operands to bfloat16 at each of the
+  7 steps, and the plain scan also accumulates the per-step w_h gradients in bfloat16 while
+  the fused GEMM accumulates in float32, so the two differ by a few bfloat16 eps.
 """
+import dataclasses
+
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 from rnnlab import recurrence
+
+F32 = dict(rtol=1e-5, atol=1e-5)
+BF16 = dict(rtol=2e-2, atol=2e-2)
 
 BATCH, STEPS, INPUT = 3, 7, 5
 LENGTHS = (7, 4, 0)  # a full row, a padded row, an empty row
@@ -122,3 +138,28 @@ def make_case(cell, scenario, key):
 
     return run, params, xs, [_random_state(cell, k_s), _random_state(cell, k_s2)], lengths
   raise ValueError(f"scenario={scenario!r}; allowed: {SCENARIOS}")
+
+
+def fused_equals_scan_tests(variants):
+  """The fused == plain scan tests of one kernel family, ``(test_float32, test_bfloat16)``.
+
+  ``variants`` ``{name: cell}`` holds two cells of the family: the main one runs every
+  ``MAIN_SCENARIOS`` in float32 and "bidirectional" in bfloat16 compute, the other
+  ``OTHER_SCENARIOS`` in float32 and "lengths" in bfloat16 (tolerances ``F32``, ``BF16``:
+  the module docstring). A test module assigns them to its ``test_*`` names.
+  """
+  (main, _), (other, _) = variants.items()
+  float32_cases = [(main, s) for s in MAIN_SCENARIOS] + [(other, s) for s in OTHER_SCENARIOS]
+
+  @pytest.mark.parametrize("variant,scenario", float32_cases)
+  def test_float32(variant, scenario, key):
+    case = make_case(variants[variant], scenario, key)
+    check_fused_matches_scan(*case, jax.random.fold_in(key, 9), **F32)
+
+  @pytest.mark.parametrize("variant,scenario", [(main, "bidirectional"), (other, "lengths")])
+  def test_bfloat16(variant, scenario, key):
+    cell = dataclasses.replace(variants[variant], dtype=jnp.bfloat16)
+    case = make_case(cell, scenario, key)
+    check_fused_matches_scan(*case, jax.random.fold_in(key, 9), **BF16)
+
+  return test_float32, test_bfloat16

@@ -1,45 +1,20 @@
 """Fused LSTM BPTT (rnnlab/kernels/lstm.py) == the plain scan, forward and all gradients.
 
-Tolerances:
-* float32: rtol=atol=1e-5 (the suite's policy, tests/conftest.py): the same maths evaluated
-  in another order (the w_h gradient is one GEMM instead of a sum of per-step products).
-* bfloat16 compute: rtol=atol=2e-2. bfloat16 keeps 8 significant bits (eps = 2^-8 = 3.9e-3);
-  both paths round the recurrent matmul operands to bfloat16 at each of the 7 steps, and the
-  plain scan also accumulates the per-step w_h gradients in bfloat16 while the fused GEMM
-  accumulates in float32, so the two differ by a few bfloat16 eps.
+Float32 and bfloat16-compute cases and their tolerances: tests/kernels/fused_vs_scan.py
+(the w_h gradient is one GEMM instead of a sum of per-step products).
 """
-import dataclasses
-
-import jax
 import jax.numpy as jnp
 import pytest
 
 from rnnlab import cells, kernels, recurrence
 from tests.kernels import fused_vs_scan
 
-F32 = dict(rtol=1e-5, atol=1e-5)
-BF16 = dict(rtol=2e-2, atol=2e-2)
 VARIANTS = {
     "lstm": cells.LSTM(6),
     "lstm_peephole": cells.LSTM(6, peephole=True, forget_bias=0.5),
 }
-FLOAT32_CASES = ([("lstm", s) for s in fused_vs_scan.MAIN_SCENARIOS]
-                 + [("lstm_peephole", s) for s in fused_vs_scan.OTHER_SCENARIOS])
-
-
-@pytest.mark.parametrize("variant,scenario", FLOAT32_CASES)
-def test_fused_equals_scan_float32(variant, scenario, key):
-  cell = VARIANTS[variant]
-  case = fused_vs_scan.make_case(cell, scenario, key)
-  fused_vs_scan.check_fused_matches_scan(*case, jax.random.fold_in(key, 9), **F32)
-
-
-@pytest.mark.parametrize("variant,scenario", [("lstm", "bidirectional"),
-                                               ("lstm_peephole", "lengths")])
-def test_fused_equals_scan_bfloat16_compute(variant, scenario, key):
-  cell = dataclasses.replace(VARIANTS[variant], dtype=jnp.bfloat16)
-  case = fused_vs_scan.make_case(cell, scenario, key)
-  fused_vs_scan.check_fused_matches_scan(*case, jax.random.fold_in(key, 9), **BF16)
+test_fused_equals_scan_float32, test_fused_equals_scan_bfloat16_compute = (
+    fused_vs_scan.fused_equals_scan_tests(VARIANTS))
 
 
 def test_auto_uses_the_fused_kernel():

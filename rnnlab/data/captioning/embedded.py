@@ -42,29 +42,22 @@ class ShapesCaptionsConfig(tfds.core.BuilderConfig):
   seed: int = 0
 
 
-class RnnlabShapesCaptions(tfds.core.GeneratorBasedBuilder):
+class RnnlabShapesCaptions(offline_build.EmbeddedBuilder):
   """Rendered shape scenes with several captions each; a test split of unseen combinations."""
 
-  VERSION = tfds.core.Version("1.0.0")
-  RELEASE_NOTES = {"1.0.0": "First release."}
   BUILDER_CONFIGS = [
       ShapesCaptionsConfig(name="default", description="10000/500/500 scenes, 64x64, 5 captions."),
       ShapesCaptionsConfig(name="tiny", description="For tests: 24/8/8 scenes, 32x32.",
                            num_train=24, num_validation=8, num_test=8, image_size=32),
   ]
-  DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
     size = self.builder_config.image_size
-    return tfds.core.DatasetInfo(
-        builder=self,
-        description=__doc__,
-        features=tfds.features.FeaturesDict({
-            "image": tfds.features.Tensor(shape=(size, size, 3), dtype=np.uint8),
-            "captions": tfds.features.Text(),
-            "scene": tfds.features.Text(),
-        }),
-    )
+    return self._dataset_info({
+        "image": tfds.features.Tensor(shape=(size, size, 3), dtype=np.uint8),
+        "captions": tfds.features.Text(),
+        "scene": tfds.features.Text(),
+    })
 
   def _split_generators(self, dl_manager):
     del dl_manager  # Nothing is downloaded.

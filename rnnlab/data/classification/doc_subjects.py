@@ -173,36 +173,26 @@ def split_examples(documents: list[tuple[str, str, str]]
   return out
 
 
-class RnnlabDocSubjects(tfds.core.GeneratorBasedBuilder):
+class RnnlabDocSubjects(offline_build.EmbeddedBuilder):
   """Sentences of CPython's documentation labelled by subject (see the module docstring)."""
 
-  VERSION = tfds.core.Version("1.0.0")
-  RELEASE_NOTES = {"1.0.0": "First release."}
   BUILDER_CONFIGS = [
       DocSubjectsConfig(name="default", description="Every mapped module and every topic."),
       DocSubjectsConfig(name="tiny", description="For tests: TINY_MODULES and 40 topics.",
                         tiny=True, max_topics=40),
   ]
-  DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(
-        builder=self,
-        description=__doc__,
-        features=tfds.features.FeaturesDict({
-            "text": tfds.features.Text(),
-            "label": tfds.features.ClassLabel(names=list(SUBJECTS)),
-            "document": tfds.features.Text(),
-            "source": tfds.features.Text(),
-        }),
-        supervised_keys=("text", "label"),
-        homepage="https://docs.python.org/3/library/",
-    )
+    return self._dataset_info({
+        "text": tfds.features.Text(),
+        "label": tfds.features.ClassLabel(names=list(SUBJECTS)),
+        "document": tfds.features.Text(),
+        "source": tfds.features.Text(),
+    }, supervised_keys=("text", "label"), homepage="https://docs.python.org/3/library/")
 
-  def _split_generators(self, dl_manager):
-    del dl_manager  # nothing to download: the text ships with Python
-    splits = split_examples(subject_documents(self.builder_config))
-    return {name: self._generate_examples(examples) for name, examples in splits.items()}
+  def _split_examples(self):
+    # Nothing is downloaded: the text ships with Python.
+    return split_examples(subject_documents(self.builder_config))
 
   def _generate_examples(self, examples):
     source = f"CPython {sys.version.split()[0]}"

@@ -76,11 +76,9 @@ def generate_splits(config: ListOpsConfig) -> dict[str, list[tuple[list[str], in
   return out
 
 
-class RnnlabListops(tfds.core.GeneratorBasedBuilder):
+class RnnlabListops(offline_build.EmbeddedBuilder):
   """ListOps expressions (LRA rules and limits) with their values as labels."""
 
-  VERSION = tfds.core.Version("1.0.0")
-  RELEASE_NOTES = {"1.0.0": "First release."}
   BUILDER_CONFIGS = [
       ListOpsConfig(name="default", description="The LRA set: 96k/2k/2k, 501-1999 tokens."),
       ListOpsConfig(name="small", description="LRA rules, 10k/1k/1k expressions.",
@@ -91,25 +89,17 @@ class RnnlabListops(tfds.core.GeneratorBasedBuilder):
       ListOpsConfig(name="tiny", description="For tests: 48/8/8 expressions of 11-199 tokens.",
                     num_train=48, num_validation=8, num_test=8, min_length=10, max_length=200),
   ]
-  DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(
-        builder=self,
-        description=__doc__,
-        features=tfds.features.FeaturesDict({
-            "tokens": tfds.features.Tensor(shape=(None,), dtype=np.uint8),
-            "label": tfds.features.ClassLabel(names=list(expressions.DIGITS)),
-            "depth": tfds.features.Scalar(dtype=np.int32),
-        }),
-        supervised_keys=("tokens", "label"),
-        metadata=tfds.core.MetadataDict(vocab=list(expressions.VOCAB)),
-    )
+    return self._dataset_info({
+        "tokens": tfds.features.Tensor(shape=(None,), dtype=np.uint8),
+        "label": tfds.features.ClassLabel(names=list(expressions.DIGITS)),
+        "depth": tfds.features.Scalar(dtype=np.int32),
+    }, supervised_keys=("tokens", "label"),
+        metadata=tfds.core.MetadataDict(vocab=list(expressions.VOCAB)))
 
-  def _split_generators(self, dl_manager):
-    del dl_manager  # Nothing is downloaded.
-    splits = generate_splits(self.builder_config)
-    return {name: self._generate_examples(examples) for name, examples in splits.items()}
+  def _split_examples(self):
+    return generate_splits(self.builder_config)
 
   def _generate_examples(self, examples):
     for index, (tokens, value, depth) in enumerate(examples):

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from rnnlab.data import epoch_order
 from rnnlab.data import resumable_iterator
 
 
@@ -50,22 +51,12 @@ class SpeechBatches:
     self.label_length = label_length
     self.shuffle, self.seed = shuffle, seed
     self._bucket_of = -(-self.num_samples // bucket_samples)  # ceil: buckets 1, 2, ...
-    self.num_batches = sum(-(-int(np.sum(self._bucket_of == b)) // batch_size)
-                           for b in np.unique(self._bucket_of))
+    self.num_batches = epoch_order.num_bucketed_batches(self._bucket_of, batch_size)
 
   def plan(self, epoch: int) -> list[np.ndarray]:
     """The utterance indices of each batch of ``epoch``, in order."""
-    rng = np.random.default_rng([self.seed, epoch])
-    batches = []
-    for bucket in np.unique(self._bucket_of):
-      members = np.flatnonzero(self._bucket_of == bucket)
-      if self.shuffle:
-        members = rng.permutation(members)
-      starts = range(0, members.shape[0], self.batch_size)
-      batches += [members[i:i + self.batch_size] for i in starts]
-    if self.shuffle:
-      batches = [batches[i] for i in rng.permutation(len(batches))]
-    return batches
+    return epoch_order.bucketed_batches(self._bucket_of, self.batch_size, seed=self.seed,
+                                        epoch=epoch, shuffle=self.shuffle)
 
   def make_batch(self, indices: np.ndarray) -> dict[str, Any]:
     width = int(self._bucket_of[indices].max()) * self.bucket_samples

@@ -49,30 +49,22 @@ class SpeechConfig(tfds.core.BuilderConfig):
   seed: int = 0
 
 
-class RnnlabSpeech(tfds.core.GeneratorBasedBuilder):
+class RnnlabSpeech(offline_build.EmbeddedBuilder):
   """Synthetic (eSpeak NG) English speech with character transcripts."""
 
-  VERSION = tfds.core.Version("1.0.0")
-  RELEASE_NOTES = {"1.0.0": "First release."}
   BUILDER_CONFIGS = [
       SpeechConfig(name="default", description="3000/200/200 utterances."),
       SpeechConfig(name="tiny", description="For tests: 12/4/4 utterances.",
                    num_train=12, num_validation=4, num_test=4),
   ]
-  DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(
-        builder=self,
-        description=__doc__,
-        features=tfds.features.FeaturesDict({
-            "audio": tfds.features.Tensor(shape=(None,), dtype=np.int16),
-            "text": tfds.features.Text(),
-            "voice": tfds.features.Text(),
-            "rate": tfds.features.Scalar(dtype=np.int32),
-        }),
-        metadata=tfds.core.MetadataDict(sample_rate=SAMPLE_RATE),
-    )
+    return self._dataset_info({
+        "audio": tfds.features.Tensor(shape=(None,), dtype=np.int16),
+        "text": tfds.features.Text(),
+        "voice": tfds.features.Text(),
+        "rate": tfds.features.Scalar(dtype=np.int32),
+    }, metadata=tfds.core.MetadataDict(sample_rate=SAMPLE_RATE))
 
   def _split_generators(self, dl_manager):
     del dl_manager  # Nothing is downloaded.

@@ -97,18 +97,18 @@ def split_sentences(corpus_dir: str | None, config: ProseSpeechConfig) -> dict[s
   return out
 
 
-class RnnlabProseSpeech(tfds.core.GeneratorBasedBuilder):
-  """Open-vocabulary English prose read by eSpeak NG voices."""
+class _ProseSpeechBuilder(offline_build.EmbeddedBuilder, skip_registration=True):
+  """What the eSpeak NG set and its Flite test split share: configs and features."""
 
-  VERSION = tfds.core.Version("1.0.0")
-  RELEASE_NOTES = {"1.0.0": "First release."}
   BUILDER_CONFIGS = _CONFIGS
-  DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(builder=self, description=__doc__, features=features(),
-                                 metadata=tfds.core.MetadataDict(
-                                     sample_rate=embedded.SAMPLE_RATE))
+    return self._dataset_info(features(), metadata=tfds.core.MetadataDict(
+        sample_rate=embedded.SAMPLE_RATE))
+
+
+class RnnlabProseSpeech(_ProseSpeechBuilder):
+  """Open-vocabulary English prose read by eSpeak NG voices."""
 
   def _split_generators(self, dl_manager):
     del dl_manager  # Nothing is downloaded.
@@ -126,18 +126,8 @@ class RnnlabProseSpeech(tfds.core.GeneratorBasedBuilder):
       yield i, {"audio": audio, "text": text, "voice": voice.name, "rate": voice.rate}
 
 
-class RnnlabProseSpeechFlite(tfds.core.GeneratorBasedBuilder):
+class RnnlabProseSpeechFlite(_ProseSpeechBuilder):
   """The test sentences of ``rnnlab_prose_speech`` read by CMU Flite (split ``test``)."""
-
-  VERSION = tfds.core.Version("1.0.0")
-  RELEASE_NOTES = {"1.0.0": "First release."}
-  BUILDER_CONFIGS = _CONFIGS
-  DEFAULT_CONFIG_NAME = "default"
-
-  def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(builder=self, description=__doc__, features=features(),
-                                 metadata=tfds.core.MetadataDict(
-                                     sample_rate=embedded.SAMPLE_RATE))
 
   def _split_generators(self, dl_manager):
     del dl_manager  # Nothing is downloaded.

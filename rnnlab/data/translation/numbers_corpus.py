@@ -14,6 +14,7 @@ import hashlib
 import numpy as np
 import tensorflow_datasets as tfds
 
+from rnnlab.data import offline_build
 from rnnlab.data.translation import grammar
 
 NAME = "rnnlab_en_fr_numbers"
@@ -70,31 +71,22 @@ def generate_pairs(config: NumbersConfig) -> dict[str, list[tuple[str, str]]]:
   return pairs
 
 
-class RnnlabEnFrNumbers(tfds.core.GeneratorBasedBuilder):
+class RnnlabEnFrNumbers(offline_build.EmbeddedBuilder):
   """English -> French quantities and dates (see :mod:`rnnlab.data.translation.grammar`)."""
 
-  VERSION = tfds.core.Version("1.0.0")
   RELEASE_NOTES = {"1.0.0": "Initial release."}
   BUILDER_CONFIGS = [
       NumbersConfig(name="default", description="30k/1k/2k pairs, up to ~60 tokens"),
       NumbersConfig(name="tiny", description="for tests: 300/50/50 pairs",
                     num_train=300, num_validation=50, num_test=50),
   ]
-  DEFAULT_CONFIG_NAME = "default"
 
   def _info(self) -> tfds.core.DatasetInfo:
-    return tfds.core.DatasetInfo(
-        builder=self,
-        description=__doc__,
-        features=tfds.features.FeaturesDict(
-            {"en": tfds.features.Text(), "fr": tfds.features.Text()}),
-        supervised_keys=("en", "fr"),
-    )
+    return self._dataset_info({"en": tfds.features.Text(), "fr": tfds.features.Text()},
+                              supervised_keys=("en", "fr"))
 
-  def _split_generators(self, dl_manager):
-    del dl_manager  # nothing to download
-    pairs = generate_pairs(self.builder_config)
-    return {name: self._generate_examples(split_pairs) for name, split_pairs in pairs.items()}
+  def _split_examples(self):
+    return generate_pairs(self.builder_config)
 
   def _generate_examples(self, pairs):
     for index, (en, fr) in enumerate(pairs):
