@@ -161,3 +161,19 @@ def test_bfloat16_compute_keeps_float32_state():
   (c, h), hs = jax.jit(lambda p: trees.propagate(net, p, batch, xs))(params)
   assert c.dtype == h.dtype == hs.dtype == jnp.float32
   assert params["w_h"].dtype == jnp.float32
+
+
+@pytest.mark.parametrize("name", ["child_sum", "binary"])
+def test_narrow_schedule_rows_give_the_same_nodes(name):
+  # The same trees packed into rows of width 2 and 1 (more rows than levels, nodes of
+  # different levels in one row): every node still equals the recursion.
+  net, oracle, tree_list, _, params, _ = cases.setup(name)
+  for width in (2, 1):
+    batch = trees.batch_trees(tree_list, level_width=width)
+    assert batch.schedule.shape[1] == width
+    xs = cases.node_inputs(7, batch)
+    hs = jax.jit(lambda p, b, x: trees.propagate(net, p, b, x)[1])(params, batch, xs)
+    for i, tree in enumerate(tree_list):
+      n = tree.num_nodes
+      np.testing.assert_allclose(hs[i, :n], cases.oracle_outputs(oracle, params, tree, xs[i, :n]),
+                                 **FLOAT32_TOL)
