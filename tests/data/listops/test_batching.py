@@ -52,3 +52,22 @@ def test_train_stream_and_bad_encoder():
     batching.make_batch(ids, labels, np.array([0]), 1, "graph")
   with pytest.raises(ValueError, match="global batch 8 exceeds the 4"):
     batching.train_batch(ids, labels, position=0, batch_size=8, encoder="tree", seed=0)
+
+
+def test_tree_batch_schedule_is_near_the_number_of_nodes():
+  # A ListOps-like batch: every leaf once in ``leaves`` (B * L places), the internal nodes
+  # in rows of a power-of-two width W with W * depth >= internal nodes, rows a multiple of
+  # 8; the rows added to reach that multiple hold nothing.
+  ids, labels = _examples()
+  tree_list = [expressions.bracket_tree(ids[i]) for i in range(4)]
+  batch = batching.make_batch(ids, labels, np.arange(4), 4, "tree")
+  tb = batch["trees"]
+  sink = tb.tokens.size + 1
+  internal = sum(int((t.children >= 0).any(axis=1).sum()) for t in tree_list)  # 3 + 6 + 0 + 5
+  depth = max(int(t.levels().max()) for t in tree_list)  # [SM [MIN 3 4 ] 5 ]: 6 levels
+  assert (internal, depth) == (14, 6)
+  assert tb.leaves.shape == (4 * 16,) and (np.asarray(tb.leaves) != sink).sum() == 18
+  assert tb.schedule.shape == (8, 4)  # width 4: 4 * 6 >= 14 > 2 * 6; 6 rows -> 8
+  assert (np.asarray(tb.schedule) != sink).sum() == internal
+  assert (np.asarray(tb.schedule[6:]) == sink).all()
+  assert (np.asarray(tb.schedule_children[6:]) == tb.tokens.size).all()
