@@ -216,17 +216,6 @@ def _at_least(value: int | None, needed: int, name: str) -> int:
   return value
 
 
-def _fixpoint(update, start: np.ndarray) -> np.ndarray:
-  """Iterates ``update`` from ``start`` until nothing changes (at most ``len(start)`` times)."""
-  values = start
-  for _ in range(start.shape[0] + 1):
-    new = update(values)
-    if np.array_equal(new, values):
-      return values
-    values = new
-  return values
-
-
 def list_schedule(children: np.ndarray, width: int) -> list[np.ndarray]:
   """Rows of at most ``width`` internal nodes of a forest, each after its internal children.
 
@@ -245,8 +234,14 @@ def list_schedule(children: np.ndarray, width: int) -> list[np.ndarray]:
   rows_, slots = np.nonzero(valid)
   parent[children[rows_, slots]] = rows_
   has_parent = parent >= 0
-  safe_parent = np.where(has_parent, parent, 0)
-  depth = _fixpoint(lambda d: np.where(has_parent, d[safe_parent] + 1, 0), np.zeros(n, np.int64))
+  # Distance to the root by pointer jumping (log2(depth) passes): ``up`` is an ancestor
+  # ``depth`` steps above, -1 once past the root.
+  depth, up = has_parent.astype(np.int64), parent.copy()
+  while np.any(up >= 0):
+    jump = up >= 0
+    above = np.where(jump, up, 0)
+    depth = np.where(jump, depth + depth[above], depth)
+    up = np.where(jump, up[above], -1)
   # remaining[p]: internal children of p not computed yet.
   remaining = np.bincount(parent[internal & has_parent], minlength=n) if n else np.zeros(0, int)
   ready = np.nonzero(internal & (remaining == 0))[0]

@@ -6,12 +6,14 @@ Both kinds hold ``labels`` int32 ``[B]`` (the value, 10 classes) and ``weights``
 * sequence: ``tokens`` int32 ``[B, L]`` (ids of ``expressions.VOCAB``, 0 = padding) and
   ``lengths`` int32 ``[B]``; ``L`` is the smallest power of two >= 16 that fits the batch;
 * tree: ``trees``, a :class:`rnnlab.trees.TreeBatch` of the LRA bracket trees
-  (:func:`expressions.bracket_tree`), with bucketed sizes so that a run compiles for a
-  handful of shapes: nodes ``2L - 1`` and leaves ``B * L`` for the sequence bucket ``L``;
-  schedule width ``W`` the smallest power of two with ``W * depth >= internal nodes`` (the
-  deepest tree's internal levels bound the rows from below, so this keeps ``rows x W`` near
-  the number of internal nodes: about 1.5x on ``short``, where the levels-times-widest-level
-  schedule did 60x); rows rounded up to a multiple of 8.
+  (:func:`expressions.bracket_tree`), with sizes that depend on ``B`` and the sequence bucket
+  ``L`` only, but for the row count, so that a run compiles for a handful of shapes: nodes
+  ``2L - 1``, leaves ``B * L``, schedule width ``W`` the power of two >= ``max(B * L / 256,
+  8)``, rows those needed rounded up (to a power of two up to 32, then to a multiple of 32). A batch filling half its bucket has
+  about ``B * L / 2`` internal nodes, 128 rows at that width; ListOps trees are 50-110
+  levels deep, so the rows (>= the depth) rarely exceed 128, and ``rows x W`` stays within
+  a small factor of the number of internal nodes (1.5-3x on ``short``; a schedule of levels x
+  the widest level, leaves included, did 35-70x).
 
 The tree batch's schedule (``leaves [M]``, ``schedule [rows, W]``, ``schedule_children``) has
 no batch axis: its values are global node indices, so the data-parallel train loop may split
@@ -31,7 +33,7 @@ from rnnlab.data.listops import embedded
 from rnnlab.data.listops import expressions
 
 ENCODERS = ("sequence", "tree")
-_MIN_LENGTH_BUCKET, _ROW_MULTIPLE = 16, 8
+_MIN_LENGTH_BUCKET, _MIN_ROWS, _MIN_WIDTH = 16, 8, 8
 
 
 def _power_of_two(n: int, least: int) -> int:
@@ -39,6 +41,11 @@ def _power_of_two(n: int, least: int) -> int:
   while size < n:
     size *= 2
   return size
+
+
+def _round_rows(rows: int) -> int:
+  """Up to a power of two >= 8 up to 32, then to a multiple of 32 (at most 2x, few shapes)."""
+  return _power_of_two(rows, _MIN_ROWS) if rows <= 32 else -(-rows // 32) * 32
 
 
 def load_examples(split: str, config: str, data_dir: str | None = None, max_examples: int = 0
@@ -78,13 +85,11 @@ def make_batch(sequences: Sequence[np.ndarray], labels: np.ndarray, index: np.nd
 def tree_batch(trees: Sequence[trees_lib.Tree], length: int) -> trees_lib.TreeBatch:
   """The bucketed :class:`rnnlab.trees.TreeBatch` of bracket trees of at most ``length``
   tokens (see the module docstring)."""
-  depth = max(int(t.levels().max()) for t in trees)
-  internal = sum(int((t.children >= 0).any(axis=1).sum()) for t in trees)
-  width = _power_of_two(-(-internal // max(depth, 1)), 1)
+  width = _power_of_two(-(-len(trees) * length // 256), _MIN_WIDTH)
   batch = trees_lib.batch_trees(trees, num_nodes=2 * length - 1, level_width=width,
                                 max_children=2, num_leaves=len(trees) * length)
   rows = batch.schedule.shape[0]
-  pad = max(-(-rows // _ROW_MULTIPLE) * _ROW_MULTIPLE, _ROW_MULTIPLE) - rows
+  pad = _round_rows(rows) - rows
   missing = batch.tokens.size  # B * N; SINK = B * N + 1 (rnnlab.trees.tree_arrays)
   return batch._replace(
       schedule=np.pad(batch.schedule, ((0, pad), (0, 0)), constant_values=missing + 1),
