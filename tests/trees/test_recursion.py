@@ -177,3 +177,19 @@ def test_narrow_schedule_rows_give_the_same_nodes(name):
       n = tree.num_nodes
       np.testing.assert_allclose(hs[i, :n], cases.oracle_outputs(oracle, params, tree, xs[i, :n]),
                                  **FLOAT32_TOL)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_leaf_is_the_node_without_children(name):
+  # ``leaf`` (used for every leaf of a batch) skips the child matmul; it must equal ``node``
+  # with all children missing (zero states), which is what the recursion computes there.
+  net, _, _, _, params, _ = cases.setup(name)
+  gx = net.project(params, cases.node_inputs(3, trees.batch_trees([trees.from_nested(1)]))[0])
+  gx = jnp.concatenate([gx, 3.0 * gx])  # [2, G]
+  k = net.max_arity or 3
+  zeros = jax.tree.map(lambda s: s[:, None].repeat(k, axis=1), net.initial_state((2,)))
+  expected = net.node(params, gx, zeros, jnp.zeros((2, k), bool))
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, **FLOAT32_TOL),
+               net.leaf(params, gx), expected)
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, **FLOAT32_TOL),
+               trees.TreeCell.leaf(net, params, gx), expected)
