@@ -14,10 +14,10 @@ generated on first use (about 1.5 minutes on a shared 2-core machine); ``data.co
 is the LRA-size set (96k/2k/2k). What it should reach: the LRA paper reports about 36-37%
 test accuracy for an LSTM and Transformers (Tay et al. 2021, Table 1); the largest class
 holds about a fifth of the examples. Measured numbers at small budgets are in the README
-("Measured: ListOps"). Memory: at LRA lengths the Tree-LSTM asked XLA for 38.6 GB at batch 32
-(rnnlab.trees computes every level at the width of the widest); use
---config.data.config=short (11-199 tokens) or a smaller batch for it on a CPU. The ``debug`` variant (the tiny set: 48 expressions of 11-199 tokens, hidden 16,
-6 steps) only checks that everything runs.
+("Measured: ListOps"). The Tree-LSTM computes the leaves once, then rows of at most
+B x L / 256 internal nodes (rnnlab.trees' list schedule), so its work and memory grow with
+the number of nodes, not levels x the widest level. The ``debug`` variant (the tiny set: 48
+expressions of 11-199 tokens, hidden 16, 6 steps) only checks that everything runs.
 """
 import ml_collections
 

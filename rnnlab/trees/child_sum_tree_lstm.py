@@ -62,3 +62,9 @@ class ChildSumTreeLSTM(TreeCell):
          + jnp.sum(f_k * c_k, axis=1))
     h_new = jax.nn.sigmoid(gx_o + u_o) * jnp.tanh(c)
     return c, h_new
+
+  def leaf(self, params, gx):
+    """``node`` without children (h~ = 0, no f-terms): ``gx [W, 4H]`` -> ``(c, h) [W, H]``."""
+    gx_i, _, gx_u, gx_o = split_gates(gx.astype(self.state_dtype), 4)
+    c = jax.nn.sigmoid(gx_i) * jnp.tanh(gx_u)
+    return c, jax.nn.sigmoid(gx_o) * jnp.tanh(c)

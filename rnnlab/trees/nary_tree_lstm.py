@@ -74,3 +74,9 @@ class NaryTreeLSTM(TreeCell):
       c = c + jax.nn.sigmoid(gx_f + u_f[k]) * c_k[:, k]
     h_new = jax.nn.sigmoid(gx_o + u_o) * jnp.tanh(c)
     return c, h_new
+
+  def leaf(self, params, gx):
+    """``node`` with every child missing (zero h and c): ``gx [W, 4H]`` -> ``(c, h) [W, H]``."""
+    gx_i, _, gx_u, gx_o = split_gates(gx.astype(self.state_dtype), 4)
+    c = jax.nn.sigmoid(gx_i) * jnp.tanh(gx_u)
+    return c, jax.nn.sigmoid(gx_o) * jnp.tanh(c)

@@ -56,3 +56,7 @@ class RecursiveNN(TreeCell):
     composed = jnp.tanh(self.matmul(pair, params["w"]) + bias)
     leaf = ~jnp.any(child_mask, axis=-1)
     return jnp.where(leaf[:, None], gx.astype(self.state_dtype), composed)
+
+  def leaf(self, params, gx):
+    """A leaf's vector is its input: ``gx [W, H]`` -> ``p [W, H]``."""
+    return gx.astype(self.state_dtype)

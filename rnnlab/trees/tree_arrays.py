@@ -14,14 +14,27 @@ its parent's, the root is the last node ``n - 1``, and every other node has exac
 parent. :func:`check_tree` enforces this and names the offending node.
 
 A :class:`TreeBatch` pads ``B`` trees to ``N`` nodes and ``K`` child slots and carries the
-level schedule that :func:`rnnlab.trees.propagate` runs: the level of a leaf is 0, of an
-internal node 1 + the largest level of its children, and all nodes of one level (in every
-tree of the batch) are computed at once. Node ``n`` of tree ``b`` has the flat index
-``b * N + n``; ``schedule[l]`` lists the flat indices of the nodes at level ``l``, padded to
-``W`` with ``SINK = B * N + 1``, and ``schedule_children[l, w]`` their children's flat indices,
-``MISSING = B * N`` where a slot has no child. Pass ``num_nodes``, ``num_levels``,
-``level_width`` and ``max_children`` to :func:`batch_trees` to keep shapes fixed across
-batches (one jit compilation).
+schedule that :func:`rnnlab.trees.propagate` runs. Node ``n`` of tree ``b`` has the flat index
+``b * N + n``; ``MISSING = B * N`` marks an empty child slot and ``SINK = B * N + 1`` an empty
+place in the schedule (writes there are thrown away).
+
+* ``leaves [M]``: the flat indices of every leaf of the batch (``SINK``-padded); they need no
+  child and are computed all at once, before the loop.
+* ``schedule [S, W]``: the internal nodes, ``S`` rows ("levels" of the computation) of at
+  most ``W`` nodes (``SINK``-padded), each node in a row after the rows of its internal
+  children; ``schedule_children [S, W, K]`` their children's flat indices (``MISSING`` where
+  a slot has no child). ``propagate`` runs one row per ``lax.scan`` step.
+
+With the default ``level_width`` (the widest internal level of the batch), row ``s`` holds
+exactly the nodes at level ``s + 1`` (the level of a leaf is 0, of an internal node 1 + the
+largest level of its children). A smaller ``level_width`` packs the nodes into more, narrower
+rows by highest-level-first list scheduling (Hu 1961: each step takes the ready nodes farthest
+from their root; optimal for unit-time tasks over trees), so that ``S * W`` stays close to the
+number of internal nodes even when a batch is deep and its levels narrow towards the roots
+(ListOps: 50-70 levels, a few nodes in each of the top ones). The work and memory of
+``propagate`` are ``O(M + S * W)`` nodes. Pass ``num_nodes``, ``num_leaves``, ``num_levels``
+(``S``), ``level_width`` and ``max_children`` to :func:`batch_trees` to keep shapes fixed
+across batches (one jit compilation).
 """
 import dataclasses
 from typing import NamedTuple, Sequence
@@ -171,13 +184,15 @@ class TreeBatch(NamedTuple):
   """``B`` trees padded to ``N`` nodes (a pytree of arrays; see the module docstring).
 
   Fields: ``children [B, N, K]``, ``tokens [B, N]``, ``labels [B, N]`` (``-1`` at padding
-  nodes), ``num_nodes [B]``, ``schedule [L, W]``, ``schedule_children [L, W, K]``.
+  nodes), ``num_nodes [B]``, ``leaves [M]``, ``schedule [S, W]``,
+  ``schedule_children [S, W, K]``.
   """
 
   children: jax.Array
   tokens: jax.Array
   labels: jax.Array
   num_nodes: jax.Array
+  leaves: jax.Array
   schedule: jax.Array
   schedule_children: jax.Array
 
@@ -201,15 +216,61 @@ def _at_least(value: int | None, needed: int, name: str) -> int:
   return value
 
 
+def list_schedule(children: np.ndarray, width: int) -> list[np.ndarray]:
+  """Rows of at most ``width`` internal nodes of a forest, each after its internal children.
+
+  ``children [n, K]`` are the forest's child indices (``-1`` = none; children before
+  parents, each node at most one parent). Highest-level-first list scheduling (T. C. Hu,
+  "Parallel sequencing and assembly line problems", Operations Research 9(6), 1961): at each
+  step, of the nodes whose children are all computed, the ``width`` farthest from their root
+  (ties: the lowest index) form the next row. Over trees this needs the fewest rows for the
+  width, and with ``width`` >= the widest level row ``s`` is exactly level ``s + 1``. Returns
+  the rows (node indices, ascending); leaves are in none.
+  """
+  n = children.shape[0]
+  valid = children >= 0
+  internal = valid.any(axis=1)
+  parent = np.full(n, -1, np.int64)
+  rows_, slots = np.nonzero(valid)
+  parent[children[rows_, slots]] = rows_
+  has_parent = parent >= 0
+  # Distance to the root by pointer jumping (log2(depth) passes): ``up`` is an ancestor
+  # ``depth`` steps above, -1 once past the root.
+  depth, up = has_parent.astype(np.int64), parent.copy()
+  while np.any(up >= 0):
+    jump = up >= 0
+    above = np.where(jump, up, 0)
+    depth = np.where(jump, depth + depth[above], depth)
+    up = np.where(jump, up[above], -1)
+  # remaining[p]: internal children of p not computed yet.
+  remaining = np.bincount(parent[internal & has_parent], minlength=n) if n else np.zeros(0, int)
+  ready = np.nonzero(internal & (remaining == 0))[0]
+  rows = []
+  while ready.size:
+    order = np.lexsort((ready, -depth[ready]))  # farthest from the root first, then index
+    take, ready = ready[order[:width]], ready[order[width:]]
+    rows.append(np.sort(take))
+    parents = parent[take]
+    parents = parents[parents >= 0]
+    np.subtract.at(remaining, parents, 1)
+    done = np.unique(parents[remaining[parents] == 0])
+    ready = np.concatenate([ready, done])
+  return rows
+
+
 def batch_trees(trees: Sequence[Tree], *, num_nodes: int | None = None,
                 num_levels: int | None = None, level_width: int | None = None,
-                max_children: int | None = None) -> TreeBatch:
+                max_children: int | None = None, num_leaves: int | None = None) -> TreeBatch:
   """Pads ``trees`` into one :class:`TreeBatch` of NumPy arrays (``jnp.asarray`` or jit them).
 
-  ``num_nodes`` (N), ``num_levels`` (L), ``level_width`` (W) and ``max_children`` (K)
-  default to this batch's own sizes; give them to fix shapes across batches. Raises
-  ValueError for an empty batch, a non-:class:`Tree`, or a size smaller than the batch
-  needs (``max_children`` names the first node with more children).
+  Sizes (see the module docstring): ``num_nodes`` (N) defaults to the largest tree,
+  ``max_children`` (K) to the most children of any node, ``num_leaves`` (M) to ``B * N``
+  (so that it depends on ``B`` and ``N`` only), ``level_width`` (W) to the widest internal
+  level of the batch, ``num_levels`` (S) to the number of rows the schedule needs at width W
+  (the depth of the deepest tree with the default W, more with a smaller W). Give them to fix
+  shapes across batches. Raises ValueError for an empty batch, a non-:class:`Tree`, a
+  ``level_width`` below 1, or a size smaller than the batch needs (``max_children`` names
+  the first node with more children).
   """
   trees = list(trees)
   if not trees:
@@ -227,36 +288,42 @@ def batch_trees(trees: Sequence[Tree], *, num_nodes: int | None = None,
   b = len(trees)
   n = _at_least(num_nodes, max(t.num_nodes for t in trees), "num_nodes")
   k = _at_least(max_children, max(max(t.max_children for t in trees), 1), "max_children")
-  levels = [t.levels() for t in trees]
-  l_needed = max(int(lv.max()) for lv in levels) + 1
-  num_l = _at_least(num_levels, l_needed, "num_levels")
-  width = np.zeros(num_l, np.int64)
-  for lv in levels:
-    width[:l_needed] += np.bincount(lv, minlength=l_needed)
-  w = _at_least(level_width, int(width.max()), "level_width")
   missing, sink = b * n, b * n + 1
 
   children = np.full((b, n, k), -1, np.int32)
   tokens = np.full((b, n), -1, np.int32)
   labels = np.full((b, n), -1, np.int32)
-  flat_children = np.full((b * n + 2, k), missing, np.int64)
   for i, tree in enumerate(trees):
     m, kk = tree.children.shape
     kk = min(kk, k)  # columns beyond k are empty (checked above via max_children)
     children[i, :m, :kk] = tree.children[:, :kk]
     tokens[i, :m] = tree.tokens
     labels[i, :m] = tree.labels
-    ch = children[i, :m]
-    flat_children[i * n:i * n + m] = np.where(ch >= 0, ch + i * n, missing)
-  schedule = np.full((num_l, w), sink, np.int64)
-  fill = np.zeros(num_l, np.int64)
-  for i, lv in enumerate(levels):
-    for level in range(l_needed):
-      nodes = np.nonzero(lv == level)[0] + i * n
-      schedule[level, fill[level]:fill[level] + nodes.size] = nodes
-      fill[level] += nodes.size
+  offsets = (np.arange(b, dtype=np.int64) * n)[:, None, None]
+  forest = np.where(children >= 0, children + offsets, -1).reshape(b * n, k)  # flat, -1 = none
+  flat_children = np.concatenate([np.where(forest >= 0, forest, missing),
+                                  np.full((2, k), missing, np.int64)])
+  real = (np.arange(n)[None, :] < np.array([t.num_nodes for t in trees])[:, None]).reshape(-1)
+  leaf_nodes = np.nonzero(real & ~(forest >= 0).any(axis=1))[0]
+  m_leaves = b * n if num_leaves is None else _at_least(num_leaves, leaf_nodes.size, "num_leaves")
+
+  if level_width is None:
+    levels = node_levels(forest) if forest.size else np.zeros(0, np.int64)
+    counts = np.bincount(levels[real], minlength=2)[1:]
+    level_width = max(int(counts.max()), 1)
+  elif isinstance(level_width, bool) or not isinstance(level_width, int) or level_width < 1:
+    raise ValueError(f"level_width={level_width!r}; allowed: an int >= 1")
+  rows = list_schedule(forest, level_width)
+  num_l = _at_least(num_levels, len(rows), "num_levels")
+
+  leaves = np.full(m_leaves, sink, np.int64)
+  leaves[:leaf_nodes.size] = leaf_nodes
+  schedule = np.full((num_l, level_width), sink, np.int64)
+  for row, nodes in enumerate(rows):
+    schedule[row, :nodes.size] = nodes
   return TreeBatch(
       children=children, tokens=tokens, labels=labels,
       num_nodes=np.array([t.num_nodes for t in trees], np.int32),
+      leaves=leaves.astype(np.int32),
       schedule=schedule.astype(np.int32),
       schedule_children=flat_children[schedule].astype(np.int32))

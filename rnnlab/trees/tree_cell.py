@@ -31,6 +31,12 @@ class TreeCell(RecurrentCell):
   def node(self, params, gx, child_states, child_mask):
     raise NotImplementedError
 
+  def leaf(self, params, gx):
+    """A node without children, ``gx [W, G]`` -> state ``[W, H]``: ``node`` with one missing
+    child. Subclasses override it to skip the matmul of the (zero) child states."""
+    zeros = jax.tree.map(lambda s: s[:, None], self.initial_state((gx.shape[0],)))
+    return self.node(params, gx, zeros, jnp.zeros((gx.shape[0], 1), bool))
+
   def check_children(self, trees: TreeBatch) -> None:
     """Raises ValueError if ``trees`` has more child slots than ``max_arity``; with concrete
     arrays the message names the first tree and node with too many children."""

@@ -161,3 +161,35 @@ def test_bfloat16_compute_keeps_float32_state():
   (c, h), hs = jax.jit(lambda p: trees.propagate(net, p, batch, xs))(params)
   assert c.dtype == h.dtype == hs.dtype == jnp.float32
   assert params["w_h"].dtype == jnp.float32
+
+
+@pytest.mark.parametrize("name", ["child_sum", "binary"])
+def test_narrow_schedule_rows_give_the_same_nodes(name):
+  # The same trees packed into rows of width 2 and 1 (more rows than levels, nodes of
+  # different levels in one row): every node still equals the recursion.
+  net, oracle, tree_list, _, params, _ = cases.setup(name)
+  for width in (2, 1):
+    batch = trees.batch_trees(tree_list, level_width=width)
+    assert batch.schedule.shape[1] == width
+    xs = cases.node_inputs(7, batch)
+    hs = jax.jit(lambda p, b, x: trees.propagate(net, p, b, x)[1])(params, batch, xs)
+    for i, tree in enumerate(tree_list):
+      n = tree.num_nodes
+      np.testing.assert_allclose(hs[i, :n], cases.oracle_outputs(oracle, params, tree, xs[i, :n]),
+                                 **FLOAT32_TOL)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_leaf_is_the_node_without_children(name):
+  # ``leaf`` (used for every leaf of a batch) skips the child matmul; it must equal ``node``
+  # with all children missing (zero states), which is what the recursion computes there.
+  net, _, _, _, params, _ = cases.setup(name)
+  gx = net.project(params, cases.node_inputs(3, trees.batch_trees([trees.from_nested(1)]))[0])
+  gx = jnp.concatenate([gx, 3.0 * gx])  # [2, G]
+  k = net.max_arity or 3
+  zeros = jax.tree.map(lambda s: s[:, None].repeat(k, axis=1), net.initial_state((2,)))
+  expected = net.node(params, gx, zeros, jnp.zeros((2, k), bool))
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, **FLOAT32_TOL),
+               net.leaf(params, gx), expected)
+  jax.tree.map(lambda a, b: np.testing.assert_allclose(a, b, **FLOAT32_TOL),
+               trees.TreeCell.leaf(net, params, gx), expected)

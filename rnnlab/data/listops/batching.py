@@ -6,14 +6,19 @@ Both kinds hold ``labels`` int32 ``[B]`` (the value, 10 classes) and ``weights``
 * sequence: ``tokens`` int32 ``[B, L]`` (ids of ``expressions.VOCAB``, 0 = padding) and
   ``lengths`` int32 ``[B]``; ``L`` is the smallest power of two >= 16 that fits the batch;
 * tree: ``trees``, a :class:`rnnlab.trees.TreeBatch` of the LRA bracket trees
-  (:func:`expressions.bracket_tree`); its sizes are rounded up to powers of two (nodes
-  ``2L - 1`` for the sequence bucket ``L``, levels >= 8, level width), so a run compiles
-  for a handful of shapes.
+  (:func:`expressions.bracket_tree`), with sizes that depend on ``B`` and the sequence bucket
+  ``L`` only, but for the row count, so that a run compiles for a handful of shapes: nodes
+  ``2L - 1``, leaves ``B * L``, schedule width ``W`` the power of two >= ``max(B * L / 256,
+  8)``, rows those needed rounded up (to a power of two up to 32, then to a multiple of 32). A batch filling half its bucket has
+  about ``B * L / 2`` internal nodes, 128 rows at that width; ListOps trees are 50-110
+  levels deep, so the rows (>= the depth) rarely exceed 128, and ``rows x W`` stays within
+  a small factor of the number of internal nodes (1.5-3x on ``short``; a schedule of levels x
+  the widest level, leaves included, did 35-70x).
 
-The tree batch's level schedule (``schedule [levels, W]``, ``schedule_children``) has no batch
-axis: its values are global node indices, so the data-parallel train loop may split its first
-axis over devices like any batch array without changing a result; the level count is a power
-of two >= 8 so that it splits evenly.
+The tree batch's schedule (``leaves [M]``, ``schedule [rows, W]``, ``schedule_children``) has
+no batch axis: its values are global node indices, so the data-parallel train loop may split
+its first axis over devices like any batch array without changing a result; ``M`` is a
+multiple of ``B`` and the row count a multiple of 8 so that they split evenly.
 
 Training batches are epochs of a fresh shuffle, a pure function of ``(seed, epoch)``;
 evaluation batches cover every example once.
@@ -28,7 +33,7 @@ from rnnlab.data.listops import embedded
 from rnnlab.data.listops import expressions
 
 ENCODERS = ("sequence", "tree")
-_MIN_LENGTH_BUCKET, _MIN_LEVELS = 16, 8
+_MIN_LENGTH_BUCKET, _MIN_ROWS, _MIN_WIDTH = 16, 8, 8
 
 
 def _power_of_two(n: int, least: int) -> int:
@@ -36,6 +41,11 @@ def _power_of_two(n: int, least: int) -> int:
   while size < n:
     size *= 2
   return size
+
+
+def _round_rows(rows: int) -> int:
+  """Up to a power of two >= 8 up to 32, then to a multiple of 32 (at most 2x, few shapes)."""
+  return _power_of_two(rows, _MIN_ROWS) if rows <= 32 else -(-rows // 32) * 32
 
 
 def load_examples(split: str, config: str, data_dir: str | None = None, max_examples: int = 0
@@ -68,13 +78,23 @@ def make_batch(sequences: Sequence[np.ndarray], labels: np.ndarray, index: np.nd
     batch.update(tokens=tokens, lengths=np.array([r.shape[0] for r in rows], np.int32))
     return batch
   trees = [expressions.bracket_tree(ids) for ids in rows]
-  levels = [t.levels() for t in trees]
-  num_levels = _power_of_two(max(int(lv.max()) + 1 for lv in levels), _MIN_LEVELS)
-  width = max(np.bincount(np.concatenate(levels)).max(), 1)
-  batch["trees"] = trees_lib.batch_trees(
-      trees, num_nodes=2 * length - 1, num_levels=num_levels,
-      level_width=_power_of_two(int(width), 1), max_children=2)
+  batch["trees"] = tree_batch(trees, length)
   return batch
+
+
+def tree_batch(trees: Sequence[trees_lib.Tree], length: int) -> trees_lib.TreeBatch:
+  """The bucketed :class:`rnnlab.trees.TreeBatch` of bracket trees of at most ``length``
+  tokens (see the module docstring)."""
+  width = _power_of_two(-(-len(trees) * length // 256), _MIN_WIDTH)
+  batch = trees_lib.batch_trees(trees, num_nodes=2 * length - 1, level_width=width,
+                                max_children=2, num_leaves=len(trees) * length)
+  rows = batch.schedule.shape[0]
+  pad = _round_rows(rows) - rows
+  missing = batch.tokens.size  # B * N; SINK = B * N + 1 (rnnlab.trees.tree_arrays)
+  return batch._replace(
+      schedule=np.pad(batch.schedule, ((0, pad), (0, 0)), constant_values=missing + 1),
+      schedule_children=np.pad(batch.schedule_children, ((0, pad), (0, 0), (0, 0)),
+                               constant_values=missing))
 
 
 def train_batch(sequences, labels, *, position: int, batch_size: int, encoder: str, seed: int,

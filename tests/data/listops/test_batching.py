@@ -52,3 +52,30 @@ def test_train_stream_and_bad_encoder():
     batching.make_batch(ids, labels, np.array([0]), 1, "graph")
   with pytest.raises(ValueError, match="global batch 8 exceeds the 4"):
     batching.train_batch(ids, labels, position=0, batch_size=8, encoder="tree", seed=0)
+
+
+def test_tree_batch_schedule_is_near_the_number_of_nodes():
+  # Every leaf once in ``leaves`` (B * L places); the internal nodes in rows of width
+  # max(B * L / 256, 8) = 8, rows a power of two >= 8; the added rows hold nothing.
+  ids, labels = _examples()
+  tree_list = [expressions.bracket_tree(ids[i]) for i in range(4)]
+  batch = batching.make_batch(ids, labels, np.arange(4), 4, "tree")
+  tb = batch["trees"]
+  sink = tb.tokens.size + 1
+  internal = sum(int((t.children >= 0).any(axis=1).sum()) for t in tree_list)  # 3 + 6 + 0 + 5
+  depth = max(int(t.levels().max()) for t in tree_list)  # [SM [MIN 3 4 ] 5 ]: 6 levels
+  assert (internal, depth) == (14, 6)
+  assert tb.leaves.shape == (4 * 16,) and (np.asarray(tb.leaves) != sink).sum() == 18
+  assert tb.schedule.shape == (8, 8)
+  assert (np.asarray(tb.schedule) != sink).sum() == internal
+  assert (np.asarray(tb.schedule[depth:]) == sink).all()  # 6 rows are enough at width 8
+  assert (np.asarray(tb.schedule_children[depth:]) == tb.tokens.size).all()
+  # 32 copies of a 35-token expression nested 9 deep (one chain of 34 internal nodes): width
+  # 32 * 64 / 256 = 8, 1,088 internal nodes in 136 rows, rounded up to 160.
+  deep = "[MAX " * 9 + "1 2 ] " * 8 + "3 ]"
+  many = [expressions.encode(deep.split()).astype(np.int32)] * 32
+  tb = batching.make_batch(many, np.zeros(32, np.int32), np.arange(32), 32, "tree")["trees"]
+  assert tb.tokens.shape[1] == 2 * 64 - 1
+  nodes = 32 * int((expressions.bracket_tree(many[0]).children >= 0).any(axis=1).sum())
+  assert nodes == 1088 and tb.schedule.shape == (160, 8)
+  assert (np.asarray(tb.schedule[136:]) == tb.tokens.size + 1).all()
