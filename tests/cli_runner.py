@@ -2,8 +2,9 @@
 
     python tests/cli_runner.py commands.json results.json
 
-``commands.json`` is a list of ``{"argv": ["rnnlab.main", "--config=..."], "env": {...}}``
-(``argv[0]`` is the module). The parent imports the libraries the CLIs share (JAX, Flax,
+``commands.json`` is a list of ``{"argv": ["rnnlab.main", "--config=..."]}`` (``argv[0]`` is
+the module). Environment variables are the runner's own (libraries such as TFDS read theirs at
+import, in the parent). The parent imports the libraries the CLIs share (JAX, Flax,
 orbax, TFDS, rnnlab's packages: ~10 s of a CLI's start-up) once, without starting a JAX
 backend, then forks one child per command; the child runs the module as ``python -m`` does
 (``runpy.run_module(..., run_name="__main__", alter_sys=True)``, so each CLI defines its own
@@ -33,11 +34,10 @@ def _preload() -> None:
   import rnnlab.cli  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
 
 
-def _child(argv: list[str], env: dict[str, str], stdout: int, stderr: int) -> None:
+def _child(argv: list[str], stdout: int, stderr: int) -> None:
   os.chdir(_REPO)
   os.dup2(stdout, 1)
   os.dup2(stderr, 2)
-  os.environ.update(env)
   code = 0
   try:
     sys.argv = ["python -m " + argv[0], *argv[1:]]
@@ -65,7 +65,7 @@ def run_all(commands: list[dict]) -> list[dict]:
       sys.stderr.flush()
       pid = os.fork()
       if pid == 0:
-        _child(command["argv"], command.get("env", {}), out.fileno(), err.fileno())
+        _child(command["argv"], out.fileno(), err.fileno())
       _, status = os.waitpid(pid, 0)
       out.seek(0)
       err.seek(0)
