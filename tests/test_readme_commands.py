@@ -94,7 +94,7 @@ def readme_commands(text: str | None = None) -> list[Command]:
 
 # (pattern searched in the command, plan, reason); first match wins.
 _PLANS = [
-    (r"^make test", "skip", "runs this whole suite"),
+    (r"^make test", "skip", "runs the test suite (this file included)"),
     (r"^make demo|-m rnnlab\.demo", "skip",
      "an 1800-step training; tests/test_demo.py runs rnnlab.demo at the :debug size"),
     (r"^tfds build", "skip", "prepares a public set: needs the internet"),
@@ -202,6 +202,8 @@ _TABLE_ROWS = {
     "`sample`/`translate`/`transcribe` on a damaged checkpoint": ("rnnlab.sample", [], "slow"),
     "`sample`/`translate`/`transcribe`/`caption` on a directory that is not a run, or of another "
     "task": ("rnnlab.sample", [], "fast"),
+    "`rnnlab.translate --workdir=runs/x` (no sentence; the same for `caption` without images, "
+    "`transcribe` without files or `--split`)": ("rnnlab.translate", ["--workdir={tmp}/x"], "fast"),
     "`rnnlab.demo --config.model.cel=gru`": ("rnnlab.demo", ["--config.model.cel=gru"], "fast"),
     "`rnnlab.sweep --sweep=experiments/sweeps/nope.py`": (
         "rnnlab.sweep", ["--sweep=experiments/sweeps/nope.py"], "fast"),
