@@ -205,8 +205,8 @@ _TABLE_ROWS = {
     "`rnnlab.translate --workdir=runs/x` (no sentence; the same for `caption` without images, "
     "`transcribe` without files or `--split`)": ("rnnlab.translate", ["--workdir={tmp}/x"], "fast"),
     "`rnnlab.demo --config.model.cel=gru`": ("rnnlab.demo", ["--config.model.cel=gru"], "fast"),
-    "`rnnlab.sweep --sweep=experiments/sweeps/nope.py`": (
-        "rnnlab.sweep", ["--sweep=experiments/sweeps/nope.py"], "fast"),
+    "`rnnlab.sweep --sweep=experiments/sweeps/nope.py --workdir=runs/x`": (
+        "rnnlab.sweep", ["--sweep=experiments/sweeps/nope.py", "--workdir={tmp}/sw"], "fast"),
     "`rnnlab.baselines.ngram_report --orders=two`": (
         "rnnlab.baselines.ngram_report", ["--orders=two"], "fast"),
     "`rnnlab.analysis.attention_plots` on a run without a final report": (
