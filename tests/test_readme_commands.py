@@ -37,6 +37,7 @@ import json
 import os
 import pathlib
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -139,7 +140,6 @@ def _run_all(commands: list[dict], tmp_path: pathlib.Path, timeout: int = 900) -
 
 def _argv(command_text: str) -> list[str]:
   """``python -m module args`` -> ``[module, args...]`` (shell quoting as bash reads it)."""
-  import shlex  # pylint: disable=import-outside-toplevel
   words = shlex.split(command_text)
   return words[words.index("-m") + 1:]
 
