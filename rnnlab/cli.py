@@ -4,12 +4,14 @@
 
 replaces ``absl.app.run(main)``. Bad input never ends in a traceback: a misspelt
 ``--config.<key>`` override (named with its section and the nearest allowed keys), a config
-file that does not exist or a variant it does not have, an unknown flag, and every
+file that does not exist or a variant it does not have, an unknown flag, a usage error
+(missing arguments: one line, not the whole usage text), and every
 ``ValueError`` (bad config, refused run directory, unprepared dataset, bad CLI input),
-``FloatingPointError`` (a diverged run) or ``DiskFullError`` that ``main`` raises, end as
-one line ``<program>: <message>`` on stderr and exit status 1. Through the Python API the
-same errors stay exceptions with the same text. ``--verbosity=1`` also logs the traceback
-and the libraries' INFO lines (hidden by default, see ``training.log_filters``).
+``FloatingPointError`` (a diverged run) or ``DiskFullError`` that ``main`` raises, and a
+Ctrl-C outside the training loop (which saves a checkpoint and stops by itself), end as one
+line ``<program>: <message>`` on stderr and exit status 1. Through the Python API the same
+errors stay exceptions with the same text. ``--verbosity=1`` also logs the traceback and the
+libraries' INFO lines (hidden by default, see ``training.log_filters``).
 """
 import os
 import re
@@ -62,6 +64,12 @@ def run(main: Callable[[Sequence[str]], None], *, program: str,
       if logging.get_verbosity() >= 1:
         logging.exception("%s failed", program)
       fail(program, str(error))
+    except app.UsageError as error:  # absl would print the whole usage text before it
+      fail(program, f"{error} (see --help)")
+    except KeyboardInterrupt:  # Ctrl-C outside the training loop (which stops cleanly itself)
+      if logging.get_verbosity() >= 1:
+        logging.exception("%s interrupted", program)
+      fail(program, "interrupted (Ctrl-C)")
 
   app.run(guarded, flags_parser=parse)
 

@@ -14,6 +14,7 @@ r"""``make demo``: train the default character LSTM on the embedded corpus, repo
    ``rnnlab.analysis.results.load(workdir)`` reads.
 """
 import os
+import sys
 import time
 
 from absl import app
@@ -30,9 +31,11 @@ DEFAULT_CONFIG = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(rn
                               "configs", "lm", "char_default.py")
 CURVE_FILE = "learning_curve.png"
 
+# No default here: ml_collections applies --config.<key> overrides to a default config while
+# the flag is defined (at import), where a misspelt key would be a traceback; the default file
+# is put on the command line in __main__ instead, so cli.run checks the overrides.
 _CONFIG = config_flags.DEFINE_config_file(
-    "config", DEFAULT_CONFIG, "Config file (default: configs/lm/char_default.py).",
-    lock_config=True)
+    "config", None, "Config file (default: configs/lm/char_default.py).", lock_config=True)
 _WORKDIR = flags.DEFINE_string("workdir", "runs/demo", "Run directory.")
 _PROMPT = flags.DEFINE_string("prompt", "The ", "Prompt of the printed sample.")
 _LENGTH = flags.DEFINE_integer("sample_length", 300, "Characters to sample.")
@@ -124,5 +127,13 @@ def main(argv):
         f"More samples: python -m rnnlab.sample --workdir={workdir} --prompt=\"The \"")
 
 
+def with_default_config(argv: list[str]) -> list[str]:
+  """``argv`` with ``--config=<DEFAULT_CONFIG>`` added unless it names a config."""
+  if any(arg == "--config" or arg.startswith("--config=") for arg in argv[1:]):
+    return argv
+  return [argv[0], f"--config={DEFAULT_CONFIG}", *argv[1:]]
+
+
 if __name__ == "__main__":
+  sys.argv = with_default_config(sys.argv)
   cli.run(main, program="rnnlab.demo", config_flag="config")

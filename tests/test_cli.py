@@ -65,3 +65,34 @@ def test_workdir_that_is_a_file_and_inference_clis_on_a_non_run(tmp_path):
                         ("rnnlab.transcribe", ["x.wav"])):
     result = _run(module, f"--workdir={tmp_path}", *extra)
     assert "has no config.json: not an rnnlab run directory" in _one_line_error(result, module)
+
+
+def test_ctrl_c_outside_training_is_one_line(monkeypatch):
+  # Issue 18 (new-user pass): a Ctrl-C while a CLI loaded data or decoded was a traceback.
+  from rnnlab import cli  # pylint: disable=import-outside-toplevel
+
+  def interrupted(argv):
+    del argv
+    raise KeyboardInterrupt
+
+  # absl's flag parsing is left out (the flags of other tests' modules may be required).
+  monkeypatch.setattr(cli.app, "run", lambda main, flags_parser: main(["rnnlab.x"]))
+  with pytest.raises(SystemExit) as exit_:
+    cli.run(interrupted, program="rnnlab.x")
+  assert exit_.value.code == "rnnlab.x: interrupted (Ctrl-C)"
+
+
+def test_usage_error_is_one_line_not_the_usage_text(monkeypatch):
+  # Issue 18 (new-user pass): `rnnlab.translate --workdir=DIR` without sentences printed the
+  # module's whole docstring and flag list before the one useful line.
+  from absl import app  # pylint: disable=import-outside-toplevel
+  from rnnlab import cli  # pylint: disable=import-outside-toplevel
+
+  def needs_arguments(argv):
+    del argv
+    raise app.UsageError("give one or more sentences")
+
+  monkeypatch.setattr(cli.app, "run", lambda main, flags_parser: main(["rnnlab.x"]))
+  with pytest.raises(SystemExit) as exit_:
+    cli.run(needs_arguments, program="rnnlab.x")
+  assert exit_.value.code == "rnnlab.x: give one or more sentences (see --help)"

@@ -25,3 +25,13 @@ def test_tiny_demo_trains_reports_samples_and_plots(tmp_path):
   assert list(frame["step"]) == [10, 20]
   final = results.load(str(workdir), split="final")
   assert {"test_bits_per_char", "ngram_test_bits_per_char"} <= set(final.columns)
+
+
+def test_default_config_goes_on_the_command_line_unless_one_is_given():
+  # The flag has no default, so cli.run checks --config.* overrides (a misspelt key is one
+  # line); ml_collections applied them to a default config at import, as a traceback.
+  from rnnlab import demo  # pylint: disable=import-outside-toplevel
+  assert demo.with_default_config(["demo", "--config.model.cell=gru"]) == [
+      "demo", f"--config={demo.DEFAULT_CONFIG}", "--config.model.cell=gru"]
+  given = ["demo", "--config=configs/lm/char_default.py:debug"]
+  assert demo.with_default_config(given) == given

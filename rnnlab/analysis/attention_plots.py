@@ -25,8 +25,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  pylint: disable=wrong-import-position
 import numpy as np  # noqa: E402  pylint: disable=wrong-import-position
 
+
 def _define_flags() -> None:
-  """Defined only when run as a program, so this module imports beside any CLI."""
+  """Defined only when run as a program, so several CLIs can be imported together."""
   flags.DEFINE_list("workdirs", None, "Translation run directories.")
   flags.DEFINE_string("out", None, "Output folder for the PNG files.")
   flags.DEFINE_string("split", "test", "Split whose final-report files are read.")
@@ -131,20 +132,25 @@ def attention_maps(workdir: str, split: str, rows: Sequence[int], out: str) -> l
 
 
 def main(argv):
-  del argv
-  args = flags.FLAGS
-  if not args.workdirs or not args.out:
+  if len(argv) > 1:
+    raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+  workdirs, out, split = flags.FLAGS.workdirs, flags.FLAGS.out, flags.FLAGS.split
+  if not workdirs or not out:
     raise app.UsageError("--workdirs and --out are required")
-  os.makedirs(args.out, exist_ok=True)
-  print(plot_bleu_vs_length(args.workdirs, args.split,
-                            os.path.join(args.out, f"bleu_vs_length_{args.split}.png")))
-  for workdir in args.workdirs:
-    rows = [int(r) for r in args.rows] or default_rows(
-        read_translations(workdir, args.split), args.examples)
-    for path in attention_maps(workdir, args.split, rows, args.out):
+  try:
+    chosen = [int(r) for r in flags.FLAGS.rows]
+  except ValueError as error:
+    raise ValueError(f"invalid --rows={','.join(flags.FLAGS.rows)}; allowed: row numbers "
+                     "(0-based) of translations_<split>.tsv") from error
+  os.makedirs(out, exist_ok=True)
+  print(plot_bleu_vs_length(workdirs, split, os.path.join(out, f"bleu_vs_length_{split}.png")))
+  for workdir in workdirs:
+    rows = chosen or default_rows(read_translations(workdir, split), flags.FLAGS.examples)
+    for path in attention_maps(workdir, split, rows, out):
       print(path)
 
 
 if __name__ == "__main__":
+  from rnnlab import cli  # pylint: disable=import-outside-toplevel  (the program, not the library)
   _define_flags()
-  app.run(main)
+  cli.run(main, program="rnnlab.analysis.attention_plots")

@@ -140,4 +140,16 @@ def validate_model_config(model_config: ml_collections.ConfigDict) -> None:
     raise ValueError(f"config.model.dropout_rate must be in [0, 1), got "
                      f"{model_config.dropout_rate!r}")
   compute_dtype(model_config)
+  if (model_config.get("block", "none") == "residual"
+      and model_config.get("encoder", "sequence") == "sequence"):
+    # What rnnlab.nn.StackedRNN refuses, said here before any data is built or file written.
+    if model_config.get("bidirectional", False):
+      raise ValueError("config.model.block='residual' runs forward only; allowed with it: "
+                       "config.model.bidirectional=False")
+    embed_size = model_config.get("embed_size", 0) or model_config.hidden_size  # LM: 0 = hidden
+    if embed_size != model_config.hidden_size:
+      raise ValueError(f"config.model.block='residual' keeps the width: the first layer reads "
+                       f"config.model.embed_size={embed_size} features but "
+                       f"config.model.hidden_size={model_config.hidden_size}; make them equal "
+                       "or use block='none'")
   validate_cell(model_config, hidden_size=model_config.hidden_size)

@@ -8,10 +8,12 @@ optimizer, data -> restore the latest checkpoint if the workdir has one -> write
 (every ``checkpoint_every``, at each new best eval and at the end) a checkpoint -> the
 task's final report.
 
-Robustness: SIGTERM makes the loop save a checkpoint at the current step and return; a
+Robustness: SIGTERM or a Ctrl-C (SIGINT; a second one stops at once) makes the loop save a
+checkpoint at the current step and return (status ``preempted``); a
 non-finite loss raises :class:`NonFiniteLossError` naming the first bad step, before any
 checkpoint of the diverged parameters is written. A refused or failed start leaves the
-run directory as it was (a directory it had to create is removed again if still empty); a
+run directory as it was (a directory it had to create is removed again, with what the failed
+start wrote in it, as long as no config.json was written); a
 full disk ends in :class:`~rnnlab.training.run_directory.DiskFullError` naming the file, and
 the same command resumes once space is freed.
 """
@@ -19,6 +21,7 @@ import contextlib
 import json
 import math
 import os
+import shutil
 import signal
 import time
 from typing import Any, Sequence
@@ -51,26 +54,36 @@ class NonFiniteLossError(FloatingPointError):
 
 
 class _SigtermFlag:
-  """Records SIGTERM instead of dying, while installed (main thread only)."""
+  """Records SIGTERM or a first SIGINT (Ctrl-C) instead of dying, while installed (main thread
+  only): the loop saves a checkpoint at the current step and stops. A second Ctrl-C raises
+  KeyboardInterrupt at once (the checkpoints already saved are kept)."""
 
   def __init__(self):
     self.received = False
-    self._previous = None
+    self.name = ""
+    self._previous = {}
 
   def __enter__(self):
-    try:
-      self._previous = signal.signal(signal.SIGTERM, self._handle)
-    except ValueError:  # not the main thread (e.g. inside a Ray worker thread)
-      self._previous = None
+    for signum in (signal.SIGTERM, signal.SIGINT):
+      try:
+        self._previous[signum] = signal.signal(signum, self._handle)
+      except ValueError:  # not the main thread (e.g. inside a Ray worker thread)
+        pass
     return self
 
   def _handle(self, signum, frame):
-    del signum, frame
+    del frame
+    if signum == signal.SIGINT and self.received:
+      raise KeyboardInterrupt
     self.received = True
+    self.name = "Ctrl-C (SIGINT)" if signum == signal.SIGINT else "SIGTERM"
+    if signum == signal.SIGINT:
+      logging.warning("Ctrl-C: saving a checkpoint after this step, then stopping "
+                      "(Ctrl-C again to stop at once)")
 
   def __exit__(self, *exc):
-    if self._previous is not None:
-      signal.signal(signal.SIGTERM, self._previous)
+    for signum, previous in self._previous.items():
+      signal.signal(signum, previous)
 
 
 @contextlib.contextmanager
@@ -139,13 +152,20 @@ def train_and_evaluate(config: ml_collections.ConfigDict, workdir: str, *,
   primary = jax.process_index() == 0
   created = primary and not os.path.exists(workdir)
   lock = run_lock.RunLock(workdir).acquire() if primary else None
+  failed = True
   try:
-    return _train_and_evaluate(config, workdir, allow_config_change)
+    result = _train_and_evaluate(config, workdir, allow_config_change)
+    failed = False
+    return result
   finally:
     if lock is not None:
       lock.release()
       if created and not os.listdir(workdir):
         os.rmdir(workdir)  # a start refused before anything was written leaves nothing
+      elif created and failed and not os.path.exists(run_directory.config_path(workdir)):
+        # A first start that failed before config.json (e.g. the model refused after the
+        # tokenizers were saved) leaves nothing that a corrected command would trip over.
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str,
@@ -292,8 +312,9 @@ def _train_and_evaluate(config: ml_collections.ConfigDict, workdir: str,
       if do_checkpoint:
         ckpt.save(state, train_iter.get_state(), metrics=checkpoint_metrics)
       if stop and not last:
-        logging.warning("SIGTERM received: saved a checkpoint at step %d in %s and stopping; "
-                        "run the same command again to resume", step, ckpt.directory)
+        logging.warning("%s received: saved a checkpoint at step %d in %s and stopping; "
+                        "run the same command again to resume", sigterm.name, step,
+                        ckpt.directory)
         status = "preempted"
         break
   ckpt.wait_until_finished()

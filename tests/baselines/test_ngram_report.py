@@ -10,3 +10,4 @@ def test_report_rows_for_each_order(tmp_path):
   assert [r["order"] for r in rows] == [1, 3]
   assert rows[1]["valid_perplexity"] < rows[0]["valid_perplexity"]
   assert all(r["test_bits_per_char"] > 0 for r in rows)
+

@@ -86,3 +86,22 @@ def test_config_is_json_round_trippable():
   config = cell_config.default_model_config()
   again = ml_collections.ConfigDict(config.to_dict())
   assert again.lstm.init_scale is None and again.lstm.forget_bias == 1.0
+
+
+@pytest.mark.parametrize("changes, message", [
+    (dict(bidirectional=True), r"config.model.block='residual' runs forward only; allowed with "
+     r"it: config.model.bidirectional=False"),
+    (dict(embed_size=8, hidden_size=16), r"config.model.block='residual' keeps the width: the "
+     r"first layer reads config.model.embed_size=8 features but config.model.hidden_size=16"),
+])
+def test_residual_block_misfits_are_refused_at_validation(changes, message):
+  # Issue 18 (new-user pass): block=residual with a bidirectional classifier was refused only
+  # when the model was built, after the data set was generated and vocab.json written.
+  config = cell_config.default_model_config()
+  config.update(dict(block="residual", bidirectional=False, embed_size=16, hidden_size=16))
+  cell_config.validate_model_config(config)
+  config.update(changes)
+  with pytest.raises(ValueError, match=message):
+    cell_config.validate_model_config(config)
+  config.update(dict(block="none"))
+  cell_config.validate_model_config(config)

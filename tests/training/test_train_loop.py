@@ -158,6 +158,42 @@ def test_sigterm_arriving_after_the_step_is_decided_still_saves_before_stopping(
   assert kept and kept[-1] == stopped["step"], (kept, stopped["step"])
 
 
+def test_ctrl_c_saves_a_checkpoint_at_the_step_and_stops_a_second_one_at_once(tmp_path,
+                                                                               monkeypatch):
+  # Issue 18 (new-user pass): Ctrl-C ended in a KeyboardInterrupt traceback and lost every
+  # step since the last checkpoint. Now it is SIGTERM's clean stop; a second Ctrl-C interrupts.
+  original = metric_writers.MetricWriter.write
+  sent = []
+
+  def write_sending_sigint(self, step, split, metrics):
+    if step in (13, 17) and split == "train" and step not in sent:
+      sent.append(step)
+      os.kill(os.getpid(), signal.SIGINT)
+    return original(self, step, split, metrics)
+
+  monkeypatch.setattr(metric_writers.MetricWriter, "write", write_sending_sigint)
+  config = toy_task.toy_config()
+  config.train.log_every = 1
+  stopped = training.train_and_evaluate(config, str(tmp_path / "a"))
+  # Sent while step 13's metrics are written: the loop stops after the step it is in.
+  assert sent == [13] and stopped["status"] == "preempted" and stopped["step"] in (13, 14)
+  kept = sorted(int(s) for s in os.listdir(tmp_path / "a" / "checkpoints"))
+  assert kept[-1] == stopped["step"], (kept, stopped["step"])
+  assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handler restored
+
+  def write_sending_two(self, step, split, metrics):
+    if step == 13 and split == "train" and len(sent) < 3:
+      sent.append(step)
+      os.kill(os.getpid(), signal.SIGINT)
+      os.kill(os.getpid(), signal.SIGINT)
+    return original(self, step, split, metrics)
+
+  monkeypatch.setattr(metric_writers.MetricWriter, "write", write_sending_two)
+  with pytest.raises(KeyboardInterrupt):
+    training.train_and_evaluate(config, str(tmp_path / "b"))
+  assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 @pytest.mark.slow
 def test_kill_9_mid_run_then_resume_is_bitwise_identical(reference, tmp_path):
   workdir = str(tmp_path / "run")
@@ -187,3 +223,27 @@ def test_kill_9_mid_run_then_resume_is_bitwise_identical(reference, tmp_path):
   resumed = training.train_and_evaluate(toy_task.toy_config(), workdir,
                                         allow_config_change=["data.sleep_seconds"])
   _assert_same_run(workdir, reference[0], reference[1], resumed)
+
+
+def test_a_failed_first_start_leaves_no_workdir_an_existing_one_is_kept(tmp_path, monkeypatch):
+  # Issue 18 (new-user pass): a start that failed after the tokenizers were saved left a
+  # workdir holding vocab.json, which the corrected command then compared against.
+  from rnnlab.training import train_loop  # pylint: disable=import-outside-toplevel
+
+  def failing(config, workdir, allow_config_change):
+    del config, allow_config_change
+    with open(os.path.join(workdir, "vocab.json"), "w") as f:
+      f.write("{}")
+    raise ValueError("the model does not fit")
+
+  monkeypatch.setattr(train_loop, "_train_and_evaluate", failing)
+  fresh = tmp_path / "fresh"
+  with pytest.raises(ValueError, match="does not fit"):
+    training.train_and_evaluate(toy_task.toy_config(), str(fresh))
+  assert not fresh.exists()
+  mine = tmp_path / "mine"
+  mine.mkdir()
+  (mine / "notes.txt").write_text("kept")
+  with pytest.raises(ValueError, match="does not fit"):
+    training.train_and_evaluate(toy_task.toy_config(), str(mine))
+  assert (mine / "notes.txt").read_text() == "kept"
