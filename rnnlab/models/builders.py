@@ -57,7 +57,7 @@ def build_language_model(model_config: ml_collections.ConfigDict, vocab_size: in
       vocab_size=vocab_size, cells=cell_config.make_cells(m), embed_size=m.embed_size,
       dropout_rate=m.dropout_rate, variational_dropout=m.variational_dropout,
       tie_weights=m.tie_weights, loss_reduction=m.loss_reduction, unroll=m.unroll,
-      remat=m.remat, impl=m.impl, dtype=cell_config.compute_dtype(m))
+      remat=m.remat, impl=m.impl, block=m.block, dtype=cell_config.compute_dtype(m))
 
 
 def seq2seq_cells(model_config: ml_collections.ConfigDict) -> tuple[str, str]:

@@ -30,8 +30,15 @@ from rnnlab import nn as rnn
 LOSS_REDUCTIONS = ("mean", "sum_over_time")
 
 
-def initial_states(cells: Sequence[Any], batch_size: int) -> list[Any]:
-  """Zero state of every layer for ``batch_size`` rows (float32 pytrees ``[B, ...]``)."""
+def initial_states(cells: Sequence[Any], batch_size: int, block: str = "none") -> list[Any]:
+  """Zero state of every layer for ``batch_size`` rows (float32 pytrees ``[B, ...]``).
+
+  With ``block="residual"`` a layer's state is ``rnnlab.nn.ResidualBlock``'s (conv history
+  and cell state), as ``LanguageModel(block="residual")`` returns and takes it.
+  """
+  if block == "residual":
+    return [rnn.ResidualBlock(cell=cell, hidden_size=cell.hidden_size, dtype=cell.dtype)
+            .initial_state(batch_size) for cell in cells]
   return [cell.initial_state((batch_size,)) for cell in cells]
 
 
@@ -89,6 +96,8 @@ class LanguageModel(nn.Module):
     loss_reduction: how training reduces per-token NLLs (:func:`training_objective`);
       not used by ``__call__``.
     unroll, remat, impl: passed to ``rnnlab.recurrence.scan``.
+    block: ``rnnlab.nn.StackedRNN``'s ``block`` ("residual": each layer is a
+      ``rnnlab.nn.ResidualBlock``; needs E = H).
     dtype: compute dtype of the embedding and softmax (the cells carry their own).
   """
   vocab_size: int
@@ -101,6 +110,7 @@ class LanguageModel(nn.Module):
   unroll: int = 1
   remat: bool = False
   impl: str = "auto"
+  block: str = "none"
   dtype: Any = jnp.float32
 
   def setup(self):
@@ -118,7 +128,7 @@ class LanguageModel(nn.Module):
     self.rnn = rnn.StackedRNN(cells=tuple(self.cells), dropout_rate=self.dropout_rate,
                               input_dropout=True, output_dropout=True,
                               variational_dropout=self.variational_dropout, unroll=self.unroll,
-                              remat=self.remat, impl=self.impl)
+                              remat=self.remat, impl=self.impl, block=self.block)
     if self.tie_weights:
       self.softmax_bias = self.param("softmax_bias", nn.initializers.zeros, (self.vocab_size,))
     else:

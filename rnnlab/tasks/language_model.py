@@ -274,7 +274,8 @@ class LanguageModelTask(Task):
   def initial_carry(self, config, *, batch_size) -> Any:
     if config.data.mode != "tbptt":
       return None
-    return language_model.initial_states(cell_config.make_cells(config.model), batch_size)
+    return language_model.initial_states(cell_config.make_cells(config.model), batch_size,
+                                         block=config.model.block)
 
   # ---- objective and metrics ------------------------------------------------------
 

@@ -101,3 +101,11 @@ def test_float32_models_have_no_bfloat16_matmul(task, key):
 def test_speech_constants_match_the_data_sources():
   from rnnlab.data.speech import sources  # pylint: disable=import-outside-toplevel
   assert builders.SPEECH_SAMPLE_RATE == sources.SAMPLE_RATE
+
+
+def test_language_model_builder_passes_the_block(key):
+  config = _model_config("language_model")
+  config.cell, config.block = "lru", "residual"
+  model, args = _build("language_model", config)
+  params = jax.eval_shape(model.init, key, *args)["params"]
+  assert model.block == "residual" and "mlp_gate" in params["rnn"]["layer_0"]

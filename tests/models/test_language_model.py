@@ -147,3 +147,18 @@ def test_padding_ids_out_of_range_reach_no_loss_or_gradient(reduction):
   for g, w in zip(jax.tree.leaves(grads), jax.tree.leaves(want_grads)):
     assert np.all(np.isfinite(g))
     np.testing.assert_allclose(g, w, rtol=TOL, atol=TOL)
+
+
+def test_residual_blocks_carry_their_state_over_segments_from_zero_initial_states():
+  # model.block="residual" reaches the language model (it was dropped by the builder), and the
+  # zero states of ``initial_states(..., block="residual")`` (the TBPTT carry) equal no states.
+  model = _model("rglru", block="residual", embed_size=H)
+  tokens = _tokens((B, 2 * T), seed=2)
+  variables = model.init({"params": jax.random.key(0)}, tokens)
+  assert "mlp_gate" in variables["params"]["rnn"]["layer_0"]
+  _, whole = model.apply(variables, tokens)
+  zeros = lm.initial_states(model.cells, B, block="residual")
+  states, first = model.apply(variables, tokens[:, :T], initial_states=zeros)
+  assert jax.tree.structure(states) == jax.tree.structure(zeros)
+  _, second = model.apply(variables, tokens[:, T:], initial_states=states)
+  np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, rtol=TOL, atol=TOL)
