@@ -86,8 +86,8 @@ def split_scores(run_dir: str, split: str) -> dict[str, float]:
   (and cached in ``scores_<split>.json`` in the run directory)."""
   from rnnlab import transcribe  # pylint: disable=import-outside-toplevel
   from rnnlab.training import run_directory  # pylint: disable=import-outside-toplevel
-  with open(os.path.join(run_dir, run_directory.FINAL_METRICS_FILE)) as f:
-    final = json.load(f)
+  with open(run_directory.final_metrics_path(run_dir)) as f:
+    final = json.load(f).get("final", {})  # {"eval": ..., "final": the final report}
   own = {k: v for k, v in final.items() if k.startswith(f"{split}_")
          and k[len(split) + 1:].rsplit("_", 1)[0] in DECODER_ORDER}
   if own:

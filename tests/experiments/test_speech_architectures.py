@@ -40,9 +40,9 @@ def test_the_grid_and_its_overrides():
 def test_scores_come_from_the_run_and_make_the_table(tmp_path):
   architectures = _module()
   final = {"test_ctc_greedy_cer": 0.25, "test_ctc_greedy_wer": 0.5, "test_joint_beam_cer": 0.125,
-           "test_joint_beam_wer": 0.375, "validation_ctc_greedy_cer": 0.9, "cer": 0.3,
-           "test_loss": 12.0}
-  (tmp_path / "final_metrics.json").write_text(json.dumps(final))
+           "test_joint_beam_wer": 0.375, "validation_ctc_greedy_cer": 0.9, "test_loss": 12.0}
+  (tmp_path / "final_metrics.json").write_text(json.dumps({"eval": {"cer": 0.3},
+                                                          "final": final}))
   test = architectures.split_scores(str(tmp_path), "test")
   assert test == {"test_ctc_greedy_cer": 0.25, "test_ctc_greedy_wer": 0.5,
                   "test_joint_beam_cer": 0.125, "test_joint_beam_wer": 0.375}
