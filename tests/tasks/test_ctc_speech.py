@@ -22,14 +22,36 @@ from tests.tasks import few_steps
 _REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _debug_config(data_dir):
+def _config_module():
   spec = importlib.util.spec_from_file_location(
       "speech_default", os.path.join(os.path.dirname(__file__), "../../configs/speech/default.py"))
   module = importlib.util.module_from_spec(spec)
   spec.loader.exec_module(module)
-  config = module.get_config("debug")
+  return module
+
+
+def _debug_config(data_dir):
+  config = _config_module().get_config("debug")
   config.data.data_dir = data_dir
   return config
+
+
+def test_default_config_is_the_prose_set_and_the_templates_stay_by_name():
+  module = _config_module()
+  task = get_task("ctc_speech")
+  default, templates = module.get_config(), module.get_config("templates")
+  assert default.data.dataset == "rnnlab_prose_speech"
+  assert templates.data.dataset == "rnnlab_speech"
+  assert module.get_config("debug").data.dataset == "rnnlab_speech"
+  # Only the data set differs between the default and the template variant.
+  templates.data.dataset = default.data.dataset
+  assert templates.to_dict() == default.to_dict()
+  task.validate_config(default)
+  default.data.test_split = "test_flite"  # the unseen-engine split is a split of the default
+  task.validate_config(default)
+  with pytest.raises(ValueError, match=r"unknown variant 'prose' of configs/speech/default.py; "
+                                       r"allowed: 'templates', 'debug'"):
+    module.get_config("prose")
 
 
 @pytest.fixture(scope="module")
