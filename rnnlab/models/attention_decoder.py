@@ -39,6 +39,10 @@ def _dense_init(key, fan_in: int, fan_out: int, dtype) -> dict:
           "b": jnp.zeros((fan_out,), dtype)}
 
 
+def _cast(params: Any, dtype) -> Any:
+  return jax.tree.map(lambda p: p.astype(dtype), params)
+
+
 def _dense(params: dict, x: jax.Array) -> jax.Array:
   w = params["w"].astype(x.dtype)
   return x @ w + params["b"].astype(x.dtype).reshape((1,) * (x.ndim - 1) + params["b"].shape)
@@ -57,7 +61,8 @@ class AttentionDecoder(nn.Module):
     input_feeding: Luong input feeding (``dot``/``general``).
     feed_context: ``none`` only: feed the summary with every input.
     dropout_rate: on the target embeddings and the readouts.
-    dtype: compute dtype of the embedding, readout and output (the cell has its own).
+    dtype: compute dtype of the embedding, bridge, attention, readout and output (the cell
+      has its own); the state, attention scores and softmax, and the logits stay float32.
   """
 
   vocab_size: int
@@ -103,7 +108,8 @@ class AttentionDecoder(nn.Module):
     self.target_embed = nn.Embed(self.vocab_size, self.embed_size, dtype=self.dtype,
                                  param_dtype=self.param_dtype, name="target_embed")
     state_leaves = jax.tree.leaves(jax.eval_shape(lambda: self.cell.initial_state((1,))))
-    self.bridge = [nn.Dense(leaf.shape[-1], param_dtype=self.param_dtype, name=f"bridge_{i}")
+    self.bridge = [nn.Dense(leaf.shape[-1], dtype=self.dtype, param_dtype=self.param_dtype,
+                            name=f"bridge_{i}")
                    for i, leaf in enumerate(state_leaves)]
     self.decoder_params = self.param(
         "decoder_cell", lambda k: self.cell.init(k, self._input_size()))
@@ -121,8 +127,9 @@ class AttentionDecoder(nn.Module):
               ) -> tuple[dict, Any]:
     """``(static, initial_carry)`` from the encoder's ``memory [B, S, M]``, ``mask [B, S]``
     and ``summary [B, M]``; ``initial_carry = (cell_state, feed [B, H])``."""
-    memory = memory.astype(jnp.float32)
-    keys = (attention_lib.project_keys(self.attention, self.attention_params, memory, mask)
+    memory = memory.astype(self.dtype)
+    keys = (attention_lib.project_keys(self.attention, _cast(self.attention_params, self.dtype),
+                                       memory, mask)
             if self.uses_attention else memory[:, :, :0])
     static = {"memory": memory, "keys": keys, "mask": mask.astype(bool),
               "summary": summary.astype(jnp.float32)}
@@ -139,25 +146,28 @@ class AttentionDecoder(nn.Module):
     attention weights [B, S])``."""
     state, feed = carry
     cell, mask = self.cell, static["mask"]
-    emb = emb.astype(jnp.float32)
+    attention_params = _cast(self.attention_params, self.dtype)
+    cat = lambda *xs: jnp.concatenate([x.astype(self.dtype) for x in xs], axis=-1)
+    emb = emb.astype(self.dtype)
     if self.attention == "none":
       context = static["summary"]
       x = jnp.concatenate([emb, context], axis=-1) if self.feed_context else emb
       state, h = cell(self.decoder_params, state, x)
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1)))
+      readout = jnp.tanh(_dense(self.readout_params, cat(h, context, emb)))
       weights = jnp.zeros(mask.shape, jnp.float32)
     elif self.attention == "additive":
       context, weights = attention_lib.attend(
-          "additive", self.attention_params, cell.output(state), static["keys"],
+          "additive", attention_params, cell.output(state).astype(self.dtype), static["keys"],
           static["memory"], mask)
       state, h = cell(self.decoder_params, state, jnp.concatenate([emb, context], axis=-1))
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([h, context, emb], -1)))
+      readout = jnp.tanh(_dense(self.readout_params, cat(h, context, emb)))
     else:
       x = jnp.concatenate([emb, feed.astype(emb.dtype)], -1) if self.input_feeding else emb
       state, h = cell(self.decoder_params, state, x)
       context, weights = attention_lib.attend(
-          self.attention, self.attention_params, h, static["keys"], static["memory"], mask)
-      readout = jnp.tanh(_dense(self.readout_params, jnp.concatenate([context, h], -1)))
+          self.attention, attention_params, h.astype(self.dtype), static["keys"],
+          static["memory"], mask)
+      readout = jnp.tanh(_dense(self.readout_params, cat(context, h)))
     readout = readout.astype(jnp.float32)
     return (state, readout), readout, weights
 
