@@ -1,6 +1,6 @@
 """Attention maps of a trained show-attend-tell run on a few test images (the README figure).
 
-    python experiments/captioning/attention_figure.py \\
+    PYTHONPATH=. python experiments/captioning/attention_figure.py \\
         "runs/captioning/variants/model.cell=lstm,model.variant=show_attend_tell,train.seed=0" \\
         experiments/captioning/figures 0 1 2
 
