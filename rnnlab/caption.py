@@ -64,6 +64,14 @@ def caption_image(trained: TrainedCaptioner, path: str, beam: int = 3
   if beam < 1:
     raise ValueError(f"beam={beam}; allowed: an int >= 1 (1 = greedy)")
   image = image_files.read_image(path, trained.config.data.image_size)
+  return caption_array(trained, image, beam)
+
+
+def caption_array(trained: TrainedCaptioner, image: np.ndarray, beam: int = 3
+                  ) -> tuple[str, list[str], np.ndarray, np.ndarray]:
+  """:func:`caption_image` of a uint8 ``[S, S, 3]`` image (``S = config.data.image_size``)."""
+  if beam < 1:
+    raise ValueError(f"beam={beam}; allowed: an int >= 1 (1 = greedy)")
   encode_fn, step_fn = captioner.decoder_functions(trained.model)
   static, carry = encode_fn(trained.params, image[None])
   limits = dict(bos_id=batching.BOS_ID, eos_id=batching.EOS_ID,

@@ -54,6 +54,7 @@ class Captioner(nn.Module):
     feature_size: F of precomputed region features (0: images go through the CNN).
     attention_penalty: lambda of the doubly stochastic regulariser; read by the training
       loss, not by ``__call__``.
+    dtype: compute dtype of the encoder and the decoder (``param_dtype``: storage).
   """
 
   vocab_size: int
@@ -84,7 +85,8 @@ class Captioner(nn.Module):
         vocab_size=self.vocab_size, cell=self.cell, memory_size=memory_size,
         embed_size=self.embed_size, attention="additive" if attend else "none",
         attention_size=self.attention_size, feed_context=False,
-        dropout_rate=self.dropout_rate, dtype=self.dtype, param_dtype=self.param_dtype)
+        dropout_rate=self.dropout_rate, dtype=self.dtype, step_dtype=self.dtype,
+        param_dtype=self.param_dtype)
 
   def encode(self, images: jax.Array) -> tuple[dict, Any]:
     """``(static, initial_carry)`` for decoding; ``static["memory"]`` is ``[B, R, F]``."""
@@ -109,13 +111,19 @@ class Captioner(nn.Module):
 
 
 def from_config(model_config, vocab_size: int) -> Captioner:
-  """The Captioner of a run's ``config.model`` (the captioning task's model section)."""
+  """The Captioner of a run's ``config.model`` (the captioning task's model section).
+
+  ``model.dtype`` is the compute dtype of the CNN encoder, the decoder cell, the embedding,
+  the attention, the readout and the output layer; parameters, recurrent state, attention
+  softmax, logits and the loss stay float32.
+  """
   m = model_config
   cell = cell_config.make_cells(m, num_layers=1)[0]  # model.cell, its section, model.dtype
   return Captioner(vocab_size=vocab_size, cell=cell, variant=m.variant, embed_size=m.embed_size,
                    attention_size=m.attention_size, dropout_rate=m.dropout_rate,
                    channels=m.channels, num_stages=m.num_stages,
-                   blocks_per_stage=m.blocks_per_stage, attention_penalty=m.attention_penalty)
+                   blocks_per_stage=m.blocks_per_stage, attention_penalty=m.attention_penalty,
+                   dtype=cell_config.compute_dtype(m))
 
 
 @functools.lru_cache(maxsize=None)

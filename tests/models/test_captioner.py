@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import FLOAT32_TOL
-from rnnlab import cells, decoding
+from rnnlab import cells, decoding, training
 from rnnlab.models import captioner
 
 
@@ -73,3 +73,72 @@ def test_precomputed_features_and_beam_search(key):
 def test_bad_variant_is_named(key):
   with pytest.raises(ValueError, match="variant='show'"):
     _model("show").init(key, jnp.zeros((1, 16, 16, 3), jnp.uint8), jnp.zeros((1, 2), jnp.int32))
+
+
+def _matmul_dtypes(jaxpr, found=None):
+  """``{(primitive, rhs shape): {operand dtypes}}`` of every dot_general / convolution in
+  ``jaxpr`` and its sub-jaxprs (scan bodies, jitted calls)."""
+  found = {} if found is None else found
+  for eqn in jaxpr.eqns:
+    if eqn.primitive.name in ("dot_general", "conv_general_dilated"):
+      lhs, rhs = (v.aval for v in eqn.invars[:2])
+      found.setdefault((eqn.primitive.name, tuple(rhs.shape)), set()).update(
+          {str(lhs.dtype), str(rhs.dtype)})
+    for value in eqn.params.values():
+      for sub in value if isinstance(value, (tuple, list)) else (value,):
+        if isinstance(sub, jax.extend.core.ClosedJaxpr):
+          _matmul_dtypes(sub.jaxpr, found)
+        elif isinstance(sub, jax.extend.core.Jaxpr):
+          _matmul_dtypes(sub, found)
+  return found
+
+
+def _configured(dtype, variant="show_attend_tell"):
+  """A tiny captioner from the captioning config's model section (F = 8, H = 16, E = 6,
+  A = 10, V = 11: every weight matrix has its own shape)."""
+  config = training.base_config("captioning").model
+  config.update(dict(dtype=dtype, variant=variant, hidden_size=16, embed_size=6,
+                     attention_size=10, channels=4, num_stages=2))
+  return captioner.from_config(config, vocab_size=11)
+
+
+@pytest.mark.parametrize("variant", captioner.VARIANTS)
+def test_bfloat16_reaches_encoder_embedding_attention_and_output(variant, key):
+  """model.dtype=bfloat16: every convolution and matmul (CNN, cell, attention projections,
+  bridge, readout, output layer) computes in bfloat16; params, attention scores and weights,
+  logits float32."""
+  model = _configured("bfloat16", variant)
+  images = jnp.asarray(np.random.default_rng(0).integers(0, 256, (2, 16, 16, 3)), jnp.uint8)
+  tokens = jnp.array([[1, 4, 5], [1, 7, 2]], jnp.int32)
+  params = jax.jit(model.init)(key, images, tokens)["params"]
+  assert {x.dtype for x in jax.tree.leaves(params)} == {jnp.dtype(jnp.float32)}
+  found = _matmul_dtypes(jax.make_jaxpr(
+      lambda p: model.apply({"params": p}, images, tokens))(params).jaxpr)
+  # Only the additive score's last reduction, v . tanh(...), is float32: rnnlab.nn.attention
+  # computes scores and softmax in float32 by design.
+  float32 = {k for k, dtypes in found.items() if dtypes != {"bfloat16"}}
+  assert float32 <= {("dot_general", (10,))}, found
+  convs = [shape for kind, shape in found if kind == "conv_general_dilated"]
+  assert (3, 3, 3, 4) in convs and (3, 3, 4, 8) in convs  # the CNN stem and stage 1
+  dots = {shape for kind, shape in found if kind == "dot_general"}
+  assert {(16, 11), (8, 16)} <= dots  # the output layer, the bridge (F -> H)
+  if variant == "show_attend_tell":
+    assert {(8, 10), (16, 10), (16 + 8 + 6, 16)} <= dots  # W_k, W_q, readout [h; c; E y]
+  else:
+    assert (16 + 8 + 6, 16) in dots  # readout [h; c; E y]
+  captured = model.apply({"params": params}, images, tokens, capture_intermediates=True,
+                         mutable=["intermediates"])[1]["intermediates"]
+  assert captured["decoder"]["target_embed"]["__call__"][0].dtype == jnp.bfloat16
+  logits, weights = model.apply({"params": params}, images, tokens)
+  assert logits.dtype == jnp.float32 and weights.dtype == jnp.float32
+  assert np.isfinite(np.asarray(logits)).all()
+
+
+def test_float32_captioner_has_no_bfloat16_matmul(key):
+  model = _configured("float32")
+  images = jnp.zeros((1, 16, 16, 3), jnp.uint8)
+  tokens = jnp.array([[1, 4]], jnp.int32)
+  params = jax.jit(model.init)(key, images, tokens)["params"]
+  found = _matmul_dtypes(jax.make_jaxpr(
+      lambda p: model.apply({"params": p}, images, tokens))(params).jaxpr)
+  assert {d for dtypes in found.values() for d in dtypes} == {"float32"}

@@ -41,3 +41,13 @@ def test_bad_files_are_named(tmp_path):
   truncated.write_bytes(truncated.read_bytes()[:60])
   with pytest.raises(ValueError, match="cut.png' cannot be read as an image"):
     image_files.read_image(str(truncated), 8)
+
+
+def test_content_not_extension_decides_and_a_1x1_image_is_upsampled(tmp_path):
+  """A JPEG named .png is read as the JPEG it is; a 1x1 image is a valid (uniform) image."""
+  Image.new("RGB", (16, 16), (250, 10, 10)).save(tmp_path / "photo.png", format="JPEG")
+  out = image_files.read_image(str(tmp_path / "photo.png"), 8)
+  assert out.shape == (8, 8, 3) and out[4, 4, 0] > 200 and out[4, 4, 1] < 60
+  Image.new("RGB", (1, 1), (0, 0, 255)).save(tmp_path / "dot.png")
+  np.testing.assert_array_equal(image_files.read_image(str(tmp_path / "dot.png"), 8),
+                                np.broadcast_to(np.array([0, 0, 255], np.uint8), (8, 8, 3)))
