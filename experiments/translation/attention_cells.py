@@ -151,17 +151,21 @@ def figures(root: str, out: str, examples: int) -> list[str]:
   """BLEU-vs-length curves of the seed-0 LSTM trials and their attention maps."""
   from rnnlab.analysis import attention_plots  # pylint: disable=import-outside-toplevel
   os.makedirs(out, exist_ok=True)
-  workdirs = [os.path.join(root, sweep.trial_name(t)) for t in TRIALS
-              if t["train.seed"] == 0 and t["model.cell"] == "lstm"]
-  workdirs = [w for w in workdirs if read_final(w) is not None]
-  if not workdirs:
+  trials = [t for t in TRIALS if t["train.seed"] == 0 and t["model.cell"] == "lstm"
+            and read_final(os.path.join(root, sweep.trial_name(t))) is not None]
+  if not trials:
     raise ValueError(f"no finished seed-0 LSTM trial under {root}")
+  workdirs = [os.path.join(root, sweep.trial_name(t)) for t in trials]
   paths = [attention_plots.plot_bleu_vs_length(workdirs, "test",
                                                os.path.join(out, "bleu_vs_length_test.png"))]
-  for workdir in workdirs:
+  for trial, workdir in zip(trials, workdirs):
     rows = attention_plots.default_rows(attention_plots.read_translations(workdir, "test"),
                                         examples)
-    paths += attention_plots.attention_maps(workdir, "test", rows, out)
+    for k, path in enumerate(attention_plots.attention_maps(workdir, "test", rows, out)):
+      short = os.path.join(out, f"attention_{trial['model.cell']}_{trial['model.attention']}_"
+                                f"seed{trial['train.seed']}_{k}.png")  # no '=' or ',' in names
+      os.replace(path, short)
+      paths.append(short)
   return paths
 
 
