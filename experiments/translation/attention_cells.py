@@ -169,20 +169,24 @@ def figures(root: str, out: str, examples: int) -> list[str]:
   return paths
 
 
-_WORKDIR = flags.DEFINE_string("workdir", None, "Folder of the trial run directories.")
-_TABLE_ONLY = flags.DEFINE_bool("table_only", False, "Only (re)write the table.")
-_FIGURES = flags.DEFINE_string("figures", "", "Folder for the PNG figures ('' = none).")
-_EXAMPLES = flags.DEFINE_integer("examples", 3, "Attention maps per trial.")
+def define_flags() -> None:
+  """The command-line flags (defined only when run as a script: the module is also loaded by
+  ``rnnlab.sweep`` and the tests, possibly more than once)."""
+  flags.DEFINE_string("workdir", None, "Folder of the trial run directories.")
+  flags.DEFINE_bool("table_only", False, "Only (re)write the table.")
+  flags.DEFINE_string("figures", "", "Folder for the PNG figures ('' = none).")
+  flags.DEFINE_integer("examples", 3, "Attention maps per trial.")
 
 
 def main(argv):
   if len(argv) > 1:
     raise app.UsageError(f"unexpected arguments: {argv[1:]}")
-  if not _WORKDIR.value:
+  args = flags.FLAGS
+  if not args.workdir:
     raise app.UsageError("--workdir is required")
-  root = _WORKDIR.value
+  root = args.workdir
   os.makedirs(root, exist_ok=True)
-  if not _TABLE_ONLY.value:
+  if not args.table_only:
     from rnnlab import training  # pylint: disable=import-outside-toplevel
     for overrides in TRIALS:
       workdir = os.path.join(root, sweep.trial_name(overrides))
@@ -193,11 +197,12 @@ def main(argv):
       training.train_and_evaluate(trial_config(overrides), workdir)
       write_table(root)
   print(write_table(root))
-  if _FIGURES.value:
-    for path in figures(root, _FIGURES.value, _EXAMPLES.value):
+  if args.figures:
+    for path in figures(root, args.figures, args.examples):
       print(path)
 
 
 if __name__ == "__main__":
   sys.path.insert(0, os.getcwd())
+  define_flags()
   app.run(main)
