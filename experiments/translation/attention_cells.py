@@ -1,0 +1,208 @@
+"""Translation on the real corpus: attention none / additive / general x LSTM / GRU x seeds.
+
+    python experiments/translation/attention_cells.py --workdir=runs/translation_attention
+    python experiments/translation/attention_cells.py --workdir=runs/translation_attention \\
+        --table_only --figures=experiments/translation/figures
+
+Runs every trial (``TRIALS``) one after the other in this one process (imports, the corpus
+and its two SentencePiece models are built once and shared, which on a loaded CPU saves
+minutes per trial), skips trials that already finished, and after each trial rewrites
+``<workdir>/table.md``: test BLEU (sacrebleu, detokenised) greedy and beam per trial, per
+source-length bucket, and the seed mean and spread. ``--figures=DIR`` also draws the
+BLEU-vs-length curves and attention maps of test sentences (``rnnlab.analysis.
+attention_plots``). The same trials run as a sweep (separate processes, ``--parallel``, or
+Ray) with ``python -m rnnlab.sweep --sweep=experiments/translation/attention_cells.py
+--workdir=runs/translation_attention`` (the same trial directories; then ``--table_only``).
+
+Base: ``configs/translation/default.py`` (``rnnlab_en_fr_catalogs``, BiLSTM(64) encoder,
+decoder 128, beam 5, GNMT length penalty 0.6) at a reduced budget, the same for every trial
+(``FIXED``): 400 steps of batch 64 (2 epochs) instead of 3000, 2000 SentencePiece pieces per
+side instead of 8000 (the output layer dominates a step), one evaluation at the end on 200
+validation pairs, the final report on the whole test split (989 pairs). The default did not
+fit the measuring machine: 2 cores shared by ~20 processes gave it ~0.2 steps/s, ~4 hours for
+3000 steps. Three length buckets (16, 32, 72) instead of four only cut XLA compilations;
+padding does not change the maths (padded == unpadded is tested).
+
+Trials run in list order, so a partial grid still holds whole comparisons: the LSTM without
+attention and with additive attention at seeds 0 and 1 (the run-to-run noise), then Luong's
+multiplicative attention at both seeds, then the GRU at seed 0. ``model.cell`` sets both the encoder and the decoder cell.
+"""
+import importlib.util
+import json
+import os
+import statistics
+import sys
+
+from absl import app
+from absl import flags
+from absl import logging
+
+from rnnlab import sweep
+from rnnlab.training import run_directory
+
+CONFIG_FILE = "configs/translation/default.py"
+ATTENTIONS = ("none", "additive", "general")
+FIXED = {
+    "train.num_steps": 400,
+    "train.eval_every": 400,
+    "train.checkpoint_every": 400,
+    "train.log_every": 50,
+    "data.source_vocab_size": 2000,
+    "data.target_vocab_size": 2000,
+    "data.max_eval_examples": 200,
+    "data.bucket_boundaries": (16, 32, 72),
+}
+# The order matters on a slow machine (a partial grid keeps whole comparisons): no attention
+# vs additive first, then the second seed of both (the run-to-run noise), then Luong's.
+TRIALS = ([{"train.seed": seed, "model.cell": "lstm", "model.attention": attention}
+           for attention, seed in (("none", 0), ("additive", 0), ("additive", 1), ("none", 1),
+                                   ("general", 0), ("general", 1))]
+          + sweep.grid({"train.seed": [0], "model.cell": ["gru"],
+                        "model.attention": list(ATTENTIONS)}))
+TABLE_FILE = "table.md"
+
+
+def get_sweep() -> sweep.Sweep:
+  """The same trials for ``python -m rnnlab.sweep``."""
+  return sweep.Sweep(config=CONFIG_FILE, fixed=FIXED, trials=TRIALS)
+
+
+def trial_config(overrides):
+  """``configs/translation/default.py`` with ``FIXED`` and ``overrides`` applied."""
+  spec = importlib.util.spec_from_file_location("translation_default_config", CONFIG_FILE)
+  if spec is None or not os.path.exists(CONFIG_FILE):
+    raise ValueError(f"{CONFIG_FILE} not found; run from the repository root")
+  module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(module)
+  config = module.get_config()
+  config.update_from_flattened_dict({**FIXED, **overrides})
+  return config
+
+
+def read_final(workdir: str) -> dict | None:
+  path = run_directory.final_metrics_path(workdir)
+  if not os.path.exists(path):
+    return None
+  with open(path) as f:
+    return json.load(f)["final"]  # the task's final report; "eval" holds the last evaluation
+
+
+def _buckets(final: dict, method: str) -> list[str]:
+  prefix = f"test_{method}_bleu_len_"
+  keys = [k[len(prefix):] for k in final if k.startswith(prefix)]
+  return sorted(keys, key=lambda b: int(b.split("-")[0].replace("plus", "")))
+
+
+def _count(workdir: str) -> dict[str, int]:
+  """Test sentences per source-length bucket (``bleu_by_length_test.json``)."""
+  path = os.path.join(workdir, "bleu_by_length_test.json")
+  with open(path) as f:
+    rows = json.load(f)["beam"]
+  return {r["bucket"].replace("+", "plus"): r["count"] for r in rows}
+
+
+def table(root: str) -> str:
+  """Markdown: one row per finished trial, then the seed mean (min-max) per cell/attention."""
+  rows = []
+  for overrides in TRIALS:
+    workdir = os.path.join(root, sweep.trial_name(overrides))
+    final = read_final(workdir)
+    if final is not None:
+      rows.append((overrides, workdir, final))
+  if not rows:
+    return "no finished trial yet\n"
+  buckets = _buckets(rows[0][2], "beam")
+  counts = _count(rows[0][1])
+  bucket_head = " | ".join(f"beam {b.replace('plus', '+')}" + (f" (n={counts[b]})" if b in counts
+                                                             else "") for b in buckets)
+  lines = [f"| cell | attention | seed | BLEU greedy | BLEU beam | {bucket_head} |",
+           "|---|---|---|---|---|" + "---|" * len(buckets)]
+  for overrides, _, final in rows:
+    cells = [overrides["model.cell"], overrides["model.attention"], str(overrides["train.seed"]),
+             f"{final['test_greedy_bleu']:.2f}", f"{final['test_beam_bleu']:.2f}"]
+    cells += [f"{final[f'test_beam_bleu_len_{b}']:.2f}" for b in buckets]
+    lines.append("| " + " | ".join(cells) + " |")
+  lines += ["", "Seed mean (min - max):", "",
+            "| cell | attention | seeds | BLEU greedy | BLEU beam | greedy, per bucket "
+            + " / ".join(b.replace("plus", "+") for b in buckets) + " |", "|---|---|---|---|---|---|"]
+  groups = {}
+  for overrides, _, final in rows:
+    groups.setdefault((overrides["model.cell"], overrides["model.attention"]), []).append(final)
+  for (cell, attention), finals in groups.items():
+    def stat(key):
+      values = [f[key] for f in finals]
+      mean = statistics.fmean(values)
+      return f"{mean:.2f}" if len(values) == 1 else f"{mean:.2f} ({min(values):.2f} - {max(values):.2f})"
+    per_bucket = " / ".join(f"{statistics.fmean(f[f'test_greedy_bleu_len_{b}'] for f in finals):.1f}"
+                            for b in buckets)
+    lines.append(f"| {cell} | {attention} | {len(finals)} | {stat('test_greedy_bleu')} | "
+                 f"{stat('test_beam_bleu')} | {per_bucket} |")
+  return "\n".join(lines) + "\n"
+
+
+def write_table(root: str) -> str:
+  text = table(root)
+  with open(os.path.join(root, TABLE_FILE), "w") as f:
+    f.write(text)
+  return text
+
+
+def figures(root: str, out: str, examples: int) -> list[str]:
+  """BLEU-vs-length curves of the seed-0 LSTM trials and their attention maps."""
+  from rnnlab.analysis import attention_plots  # pylint: disable=import-outside-toplevel
+  os.makedirs(out, exist_ok=True)
+  trials = [t for t in TRIALS if t["train.seed"] == 0 and t["model.cell"] == "lstm"
+            and read_final(os.path.join(root, sweep.trial_name(t))) is not None]
+  if not trials:
+    raise ValueError(f"no finished seed-0 LSTM trial under {root}")
+  workdirs = [os.path.join(root, sweep.trial_name(t)) for t in trials]
+  paths = [attention_plots.plot_bleu_vs_length(workdirs, "test",
+                                               os.path.join(out, "bleu_vs_length_test.png"))]
+  for trial, workdir in zip(trials, workdirs):
+    rows = attention_plots.default_rows(attention_plots.read_translations(workdir, "test"),
+                                        examples)
+    for k, path in enumerate(attention_plots.attention_maps(workdir, "test", rows, out)):
+      short = os.path.join(out, f"attention_{trial['model.cell']}_{trial['model.attention']}_"
+                                f"seed{trial['train.seed']}_{k}.png")  # no '=' or ',' in names
+      os.replace(path, short)
+      paths.append(short)
+  return paths
+
+
+def define_flags() -> None:
+  """The command-line flags (defined only when run as a script: the module is also loaded by
+  ``rnnlab.sweep`` and the tests, possibly more than once)."""
+  flags.DEFINE_string("workdir", None, "Folder of the trial run directories.")
+  flags.DEFINE_bool("table_only", False, "Only (re)write the table.")
+  flags.DEFINE_string("figures", "", "Folder for the PNG figures ('' = none).")
+  flags.DEFINE_integer("examples", 3, "Attention maps per trial.")
+
+
+def main(argv):
+  if len(argv) > 1:
+    raise app.UsageError(f"unexpected arguments: {argv[1:]}")
+  args = flags.FLAGS
+  if not args.workdir:
+    raise app.UsageError("--workdir is required")
+  root = args.workdir
+  os.makedirs(root, exist_ok=True)
+  if not args.table_only:
+    from rnnlab import training  # pylint: disable=import-outside-toplevel
+    for overrides in TRIALS:
+      workdir = os.path.join(root, sweep.trial_name(overrides))
+      if run_directory.is_finished(workdir):
+        logging.info("%s already finished", workdir)
+        continue
+      logging.info("trial %s", workdir)
+      training.train_and_evaluate(trial_config(overrides), workdir)
+      write_table(root)
+  print(write_table(root))
+  if args.figures:
+    for path in figures(root, args.figures, args.examples):
+      print(path)
+
+
+if __name__ == "__main__":
+  sys.path.insert(0, os.getcwd())
+  define_flags()
+  app.run(main)
