@@ -153,8 +153,11 @@ def build_text_classifier(model_config: ml_collections.ConfigDict, *, vocab_size
 
 def build_tree_classifier(model_config: ml_collections.ConfigDict, *, vocab_size: int,
                           num_classes: int) -> classifier.TreeClassifier:
-  """The binary Tree-LSTM :class:`TreeClassifier` (``model.hidden_size``, ``model.embed_size``)."""
+  """The binary Tree-LSTM :class:`TreeClassifier` (``model.hidden_size``, ``model.embed_size``;
+  ``model.dtype`` is the compute dtype of the embedding, the tree network and the output
+  layer, its state float32)."""
   m = model_config
+  dtype = cell_config.compute_dtype(m)
   return classifier.TreeClassifier(
-      network=trees.NaryTreeLSTM(hidden_size=m.hidden_size), vocab_size=vocab_size,
-      num_classes=num_classes, embed_size=m.embed_size, dtype=cell_config.compute_dtype(m))
+      network=trees.NaryTreeLSTM(hidden_size=m.hidden_size, dtype=dtype), vocab_size=vocab_size,
+      num_classes=num_classes, embed_size=m.embed_size, dtype=dtype)

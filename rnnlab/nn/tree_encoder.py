@@ -36,8 +36,8 @@ class TreeEncoder(nn.Module):
   @nn.compact
   def __call__(self, trees: trees_lib.TreeBatch):
     embed_dim = self.embed_dim or self.network.hidden_size
-    embed = nn.Embed(self.vocab_size, embed_dim, param_dtype=self.network.param_dtype,
-                     name="embed")
+    embed = nn.Embed(self.vocab_size, embed_dim, dtype=self.network.dtype,
+                     param_dtype=self.network.param_dtype, name="embed")
     tokens = jnp.asarray(trees.tokens)
     xs = embed(jnp.maximum(tokens, 0))
     xs = jnp.where((tokens >= 0)[..., None], xs, jnp.zeros((), xs.dtype))
