@@ -21,7 +21,9 @@ given one:
   ``gpu.py`` needs a GPU), data a user brings (``data.path=DIR``, ``/data/ptb``,
   ``/data/LibriSpeech``, ``my_tsv_folder``; their layouts are tested with generated folders in
   tests/data/), the ``rnnlab_prose_speech`` set (about 10 minutes to generate), the ``--import``
-  command (tests/test_user_imports.py runs exactly it), and further trainings of a config
+  command (tests/test_user_imports.py runs exactly it), the experiment scripts that train a grid
+  (``experiments/translation``, ``experiments/speech``: tests/experiments/ checks them) or read
+  a finished sweep's runs (``experiments/captioning``), and further trainings of a config
   already trained here.
 
 The table under "What every CLI answers" is checked row by row (``_TABLE_ROWS``): the row's
@@ -108,6 +110,14 @@ _PLANS = [
      "tested with generated folders in tests/data/ and tests/tasks/"),
     (r"rnnlab_prose_speech|runs/speech_prose|runs/speech_libri", "skip",
      "rnnlab_prose_speech takes ~10 min to generate (and speech_libri needs LibriSpeech)"),
+    (r"python experiments/translation/attention_cells\.py", "skip",
+     "trains the attention x cell grid on the real corpus (~18 min a trial); "
+     "tests/experiments/test_translation_attention.py checks its grid, budget and table"),
+    (r"python experiments/speech/architectures\.py", "skip",
+     "trains six recognisers; tests/experiments/test_speech_architectures.py runs the command "
+     "on the tiny template set"),
+    (r"python experiments/captioning/(table|attention_figure)\.py", "skip",
+     "reads the finished runs of the captioning variants sweep (hours of training)"),
     (r"-m rnnlab\.sweep ", "fast", "run with --dry_run: prints the trials' commands"),
     (r"-m rnnlab\.baselines\.ngram_report", "slow", "orders 1,2 on the embedded corpus"),
     (r"-m rnnlab\.(sample|translate|transcribe|caption|analysis\.attention_plots) ", "slow",
