@@ -81,8 +81,15 @@ def readme_commands(text: str | None = None) -> list[Command]:
         block, block_lines = line[3:].strip(), []
       else:
         if block in ("", "bash"):
+          variables = {}  # NAME="..." lines of the block, expanded in its later commands
           for joined in "\n".join(block_lines).replace("\\\n", " ").splitlines():
             joined = re.sub(r"\s+", " ", joined.split(" # ", 1)[0]).strip()
+            assignment = re.match(r"^([A-Z_]+)=(\S.*)$", joined)
+            if assignment and " python " not in f" {assignment.group(2)} ":
+              variables[assignment.group(1)] = " ".join(shlex.split(assignment.group(2)))
+              continue
+            joined = re.sub(r"\$\{?([A-Z_]+)\}?", lambda m: variables.get(m.group(1), m.group(0)),
+                            joined)
             if re.match(r"^(python|make|tfds|[A-Z_]+=\S+ python) ", joined):
               commands.append(Command(heading, joined))
         block = None
@@ -245,6 +252,10 @@ def test_command_parsing_joins_lines_and_drops_comments():
           "# only a comment\n```\n\n```python\nprint('x')\n```\n")
   assert readme_commands(text) == [Command("Title", "python -m rnnlab.main --config=a.py "
                                                     "--workdir=w")]
+  text = ("# T\n\n```bash\nCOMMON=\"--config.a=1 --config.b=2\"\n"
+          "python -m rnnlab.main --workdir=w $COMMON --config.c=3\n```\n")
+  assert readme_commands(text) == [Command("T", "python -m rnnlab.main --workdir=w "
+                                                "--config.a=1 --config.b=2 --config.c=3")]
   assert Command("t", "python -m rnnlab.sample --workdir=w --prompt=\"The \" "
                       "[--checkpoint=best]").flag_names() == ["checkpoint", "prompt", "workdir"]
   assert [p.pattern for p in _answer_pattern("`a <b> c...` / `d`")] == ["a\\ .*\\ c.*", "d"]
@@ -321,8 +332,8 @@ def _tiny_argv(command: Command, workdir: str) -> list[str]:
       arg = f"--config={match.group(1)}:debug"
     elif arg.startswith("--workdir="):
       arg = f"--workdir={workdir}"
-    elif re.match(r"--config\.train\.num_steps=", arg):
-      continue  # the debug variant's own (tiny) number of steps
+    elif re.match(r"--config\.train\.(num_steps|eval_every|checkpoint_every)=", arg):
+      continue  # the debug variant's own (tiny) number of steps and its schedule
     argv.append(arg)
   return argv
 
