@@ -20,7 +20,8 @@ given one:
   internet), the benchmarks (tests/experiments/test_benchmarks.py runs them at a tiny size;
   ``gpu.py`` needs a GPU), data a user brings (``data.path=DIR``, ``/data/ptb``,
   ``/data/LibriSpeech``, ``my_tsv_folder``; their layouts are tested with generated folders in
-  tests/data/), the ``rnnlab_prose_speech`` set (about 10 minutes to generate), the ``--import``
+  tests/data/), the ``rnnlab_prose_speech`` set (about 10 minutes to generate; its
+  ``--split=test_flite`` exists only there), the ``--import``
   command (tests/test_user_imports.py runs exactly it), the experiment scripts that train a grid
   (``experiments/translation``, ``experiments/speech``: tests/experiments/ checks them) or read
   a finished sweep's runs (``experiments/captioning``), and further trainings of a config
@@ -125,6 +126,9 @@ _PLANS = [
      "on the tiny template set"),
     (r"python experiments/captioning/(table|attention_figure)\.py", "skip",
      "reads the finished runs of the captioning variants sweep (hours of training)"),
+    (r"--split=test_flite", "skip",
+     "test_flite is a split of rnnlab_prose_speech only (read by CMU Flite); the :debug variant "
+     "trains on the template set, whose --split=test command runs here"),
     (r"-m rnnlab\.sweep ", "fast", "run with --dry_run: prints the trials' commands"),
     (r"-m rnnlab\.baselines\.ngram_report", "slow", "orders 1,2 on the embedded corpus"),
     (r"-m rnnlab\.(sample|translate|transcribe|caption|analysis\.attention_plots) ", "slow",
@@ -433,7 +437,9 @@ def test_readme_commands_at_tiny_size(group, tmp_path):
       (tmp_path / "damaged" / "checkpoints" / str(latest) / "state" / "_METADATA").unlink()
     if any("{source_words}" in a for a in spec["argv"]):
       with open(os.path.join(run, "source_tokenizer.json")) as f:
-        words = [w for w in json.load(f)["pieces"] if not w.startswith("<")][:6]
+        # whole words: pieces that start a word ("\u2581" marks the word boundary)
+        words = [w[1:] for w in json.load(f)["pieces"]
+                 if w.startswith("\u2581") and w[1:].isalpha()][:6]
       spec["argv"] = [a.replace("{source_words}", " ".join(words)) for a in spec["argv"]]
     results.extend(_run_all([spec], tmp_path))
   for spec, result in zip(specs, results):
