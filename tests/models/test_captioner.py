@@ -4,6 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from tests import jaxpr_dtypes
 from tests.conftest import FLOAT32_TOL
 from rnnlab import cells, decoding, training
 from rnnlab.models import captioner
@@ -75,24 +76,6 @@ def test_bad_variant_is_named(key):
     _model("show").init(key, jnp.zeros((1, 16, 16, 3), jnp.uint8), jnp.zeros((1, 2), jnp.int32))
 
 
-def _matmul_dtypes(jaxpr, found=None):
-  """``{(primitive, rhs shape): {operand dtypes}}`` of every dot_general / convolution in
-  ``jaxpr`` and its sub-jaxprs (scan bodies, jitted calls)."""
-  found = {} if found is None else found
-  for eqn in jaxpr.eqns:
-    if eqn.primitive.name in ("dot_general", "conv_general_dilated"):
-      lhs, rhs = (v.aval for v in eqn.invars[:2])
-      found.setdefault((eqn.primitive.name, tuple(rhs.shape)), set()).update(
-          {str(lhs.dtype), str(rhs.dtype)})
-    for value in eqn.params.values():
-      for sub in value if isinstance(value, (tuple, list)) else (value,):
-        if isinstance(sub, jax.extend.core.ClosedJaxpr):
-          _matmul_dtypes(sub.jaxpr, found)
-        elif isinstance(sub, jax.extend.core.Jaxpr):
-          _matmul_dtypes(sub, found)
-  return found
-
-
 def _configured(dtype, variant="show_attend_tell"):
   """A tiny captioner from the captioning config's model section (F = 8, H = 16, E = 6,
   A = 10, V = 11: every weight matrix has its own shape)."""
@@ -112,7 +95,7 @@ def test_bfloat16_reaches_encoder_embedding_attention_and_output(variant, key):
   tokens = jnp.array([[1, 4, 5], [1, 7, 2]], jnp.int32)
   params = jax.jit(model.init)(key, images, tokens)["params"]
   assert {x.dtype for x in jax.tree.leaves(params)} == {jnp.dtype(jnp.float32)}
-  found = _matmul_dtypes(jax.make_jaxpr(
+  found = jaxpr_dtypes.matmul_dtypes(jax.make_jaxpr(
       lambda p: model.apply({"params": p}, images, tokens))(params).jaxpr)
   # Only the additive score's last reduction, v . tanh(...), is float32: rnnlab.nn.attention
   # computes scores and softmax in float32 by design.
@@ -139,6 +122,6 @@ def test_float32_captioner_has_no_bfloat16_matmul(key):
   images = jnp.zeros((1, 16, 16, 3), jnp.uint8)
   tokens = jnp.array([[1, 4]], jnp.int32)
   params = jax.jit(model.init)(key, images, tokens)["params"]
-  found = _matmul_dtypes(jax.make_jaxpr(
+  found = jaxpr_dtypes.matmul_dtypes(jax.make_jaxpr(
       lambda p: model.apply({"params": p}, images, tokens))(params).jaxpr)
   assert {d for dtypes in found.values() for d in dtypes} == {"float32"}

@@ -7,6 +7,7 @@ import pytest
 from rnnlab import cells, trees
 from rnnlab.models import classifier
 from rnnlab.nn import pooling
+from tests import jaxpr_dtypes
 from tests.conftest import FLOAT32_TOL
 
 V, C = 11, 3
@@ -95,21 +96,6 @@ def test_tree_classifier_batch_equals_each_tree_alone(key):
     np.testing.assert_allclose(logits[b], alone[0], **FLOAT32_TOL)
 
 
-def _dot_dtypes(jaxpr, found=None):
-  """The operand dtypes of every dot_general in ``jaxpr`` and its sub-jaxprs."""
-  found = set() if found is None else found
-  for eqn in jaxpr.eqns:
-    if eqn.primitive.name == "dot_general":
-      found.update(str(v.aval.dtype) for v in eqn.invars[:2])
-    for value in eqn.params.values():
-      for sub in value if isinstance(value, (tuple, list)) else (value,):
-        if isinstance(sub, jax.extend.core.ClosedJaxpr):
-          _dot_dtypes(sub.jaxpr, found)
-        elif isinstance(sub, jax.extend.core.Jaxpr):
-          _dot_dtypes(sub, found)
-  return found
-
-
 def test_tree_classifier_takes_model_dtype(key):
   """model.dtype reaches the embedding, the Tree-LSTM and the output layer (it used to stop
   at the output layer); params, logits and gradients stay float32 and finite."""
@@ -122,7 +108,9 @@ def test_tree_classifier_takes_model_dtype(key):
   batch = trees.batch_trees([trees.from_nested(s) for s in [((1, 2), 3), (4, 5)]])
   params = model.init(key, batch)["params"]
   assert {x.dtype for x in jax.tree.leaves(params)} == {jnp.dtype(jnp.float32)}
-  assert _dot_dtypes(jax.make_jaxpr(lambda p: model.apply({"params": p}, batch))(params).jaxpr) \
+  found = jaxpr_dtypes.matmul_dtypes(
+      jax.make_jaxpr(lambda p: model.apply({"params": p}, batch))(params).jaxpr)
+  assert {d for (kind, _), dtypes in found.items() if kind == "dot_general" for d in dtypes} \
       == {dtype}
   loss = lambda p: jnp.mean(model.apply({"params": p}, batch) ** 2)
   logits = model.apply({"params": params}, batch)
