@@ -14,6 +14,11 @@ Model (``model.encoder``):
   ``model.bidirectional``) over the flat tokens, pooled (``model.pooling``) and classified
   (:class:`rnnlab.models.TextClassifier`).
 
+Batches (:mod:`rnnlab.data.listops.batching`) are padded to the smallest power of two >= 16
+tokens that fits each (``data.length_bucket=0``), or to ``data.length_bucket`` tokens
+(and the tree rows that any batch of that length fits in) so that every batch has one shape
+and each step compiles once (the ``debug`` config); an expression longer than it is an error.
+
 Metrics: ``loss``, ``accuracy``, ``macro_f1`` on validation; the final report gives the test
 split's ``test_accuracy`` and ``test_macro_f1``. The LRA paper's test accuracies are about
 36-37% for Transformers and LSTMs (Tay et al. 2021, Table 1); the largest class (value 0,
@@ -60,7 +65,8 @@ class ListOpsTask(Task):
     model.update(dict(encoder="tree", embed_size=64, bidirectional=False, pooling="last",
                       attention_size=64))
     return ml_collections.ConfigDict(dict(
-        data=dict(config="small", data_dir="", max_train_examples=0, max_eval_examples=0),
+        data=dict(config="small", data_dir="", max_train_examples=0, max_eval_examples=0,
+                  length_bucket=0),
         model=model))
 
   def config_choices(self):
@@ -71,6 +77,9 @@ class ListOpsTask(Task):
     for key in ("max_train_examples", "max_eval_examples"):
       if config.data[key] < 0:
         raise ValueError(f"config.data.{key} must be >= 0 (0 = all), got {config.data[key]!r}")
+    if config.data.length_bucket < 0:
+      raise ValueError(f"config.data.length_bucket must be >= 0 (0 = per batch), got "
+                       f"{config.data.length_bucket!r}")
     for key in ("embed_size", "attention_size"):
       if config.model[key] < 1:
         raise ValueError(f"config.model.{key} must be >= 1, got {config.model[key]!r}")
@@ -86,11 +95,13 @@ class ListOpsTask(Task):
     ids, labels = examples(config, "train")
     return IndexedBatchIterator(lambda position: batching.train_batch(
         ids, labels, position=position, batch_size=batch_size, encoder=config.model.encoder,
-        seed=config.train.seed, shard_index=shard_index, shard_count=shard_count))
+        seed=config.train.seed, shard_index=shard_index, shard_count=shard_count,
+        length_bucket=config.data.length_bucket))
 
   def eval_batches(self, config, *, batch_size, split="validation"):
     ids, labels = examples(config, split)
-    return batching.eval_batches(ids, labels, batch_size=batch_size, encoder=config.model.encoder)
+    return batching.eval_batches(ids, labels, batch_size=batch_size, encoder=config.model.encoder,
+                                 length_bucket=config.data.length_bucket)
 
   def build_model(self, config):
     build = (builders.build_tree_classifier if config.model.encoder == "tree"

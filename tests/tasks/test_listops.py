@@ -19,6 +19,10 @@ def test_debug_config_validates_and_bad_values_are_named():
     config_validation.validate_config(config)
   with pytest.raises(ValueError, match="unknown variant 'big'"):
     listops_config.get_config("big")
+  config = listops_config.get_config("debug")
+  config.data.length_bucket = -1
+  with pytest.raises(ValueError, match="config.data.length_bucket must be >= 0"):
+    config_validation.validate_config(config)
 
 
 @pytest.mark.slow

@@ -79,3 +79,49 @@ def test_tree_batch_schedule_is_near_the_number_of_nodes():
   nodes = 32 * int((expressions.bracket_tree(many[0]).children >= 0).any(axis=1).sum())
   assert nodes == 1088 and tb.schedule.shape == (160, 8)
   assert (np.asarray(tb.schedule[136:]) == tb.tokens.size + 1).all()
+
+
+def test_fixed_length_bucket_gives_one_shape_whatever_the_batch():
+  # Padding a batch to length_bucket=64 with fixed_rows(4, 64) rows: the shapes of a batch of
+  # short expressions and of the deepest kind (a chain of 34 internal nodes) are the same, and
+  # the trees hold the same nodes as with the per-batch bucket.
+  ids, labels = _examples()
+  deep = "[MAX " * 9 + "1 2 ] " * 8 + "3 ]"
+  ids = ids + [expressions.encode(deep.split()).astype(np.int32)] * 4
+  labels = np.concatenate([labels, np.full(4, 3, np.int32)])
+  assert batching.fixed_rows(4, 64) == 96  # width 8: ceil(4 * 63 / 8) + 63 = 95 -> 96
+  shapes = set()
+  for index in (np.arange(4), np.arange(4, 8), np.array([0, 5])):
+    for encoder in ("tree", "sequence"):
+      batch = batching.make_batch(ids, labels, index, 4, encoder, length_bucket=64)
+      auto = batching.make_batch(ids, labels, index, 4, encoder)
+      arrays = batch["trees"] if encoder == "tree" else (batch["tokens"], batch["lengths"])
+      shapes.add((encoder, tuple(np.shape(a) for a in arrays)))
+      if encoder == "tree":
+        tb, ta = batch["trees"], auto["trees"]
+        assert tb.schedule.shape == (96, 8)
+        n = ta.tokens.shape[1]
+        np.testing.assert_array_equal(np.asarray(tb.tokens)[:, :n], ta.tokens)
+        assert (np.asarray(tb.schedule) != tb.tokens.size + 1).sum() == \
+            (np.asarray(ta.schedule) != ta.tokens.size + 1).sum()
+      else:
+        assert batch["tokens"].shape == (4, 64)
+        np.testing.assert_array_equal(batch["lengths"], auto["lengths"])
+  assert len(shapes) == 2  # one shape per encoder
+  with pytest.raises(ValueError, match="has 35 tokens, more than length_bucket=32"):
+    batching.make_batch(ids, labels, np.arange(4, 8), 4, "tree", length_bucket=32)
+  with pytest.raises(ValueError, match="length_bucket=-1; allowed"):
+    batching.make_batch(ids, labels, np.arange(4), 4, "tree", length_bucket=-1)
+
+
+def test_fixed_rows_bound_holds_for_a_single_chain():
+  # The worst case of the bound's second term: one left-branching chain as long as the bucket
+  # allows ([MAX 1 1 ... 1 ] of 16 tokens: 15 internal nodes, 15 levels) in every row.
+  chain = expressions.encode(["[MAX"] + ["1"] * 14 + ["]"]).astype(np.int32)
+  tree = expressions.bracket_tree(chain)
+  assert int(tree.levels().max()) == 15
+  ids = [chain] * 8
+  tb = batching.make_batch(ids, np.ones(8, np.int32), np.arange(8), 8, "tree",
+                           length_bucket=16)["trees"]
+  rows_needed = int((np.asarray(tb.schedule) != tb.tokens.size + 1).any(axis=1).sum())
+  assert rows_needed == 15 and tb.schedule.shape[0] == batching.fixed_rows(8, 16) >= rows_needed
