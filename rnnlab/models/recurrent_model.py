@@ -3,6 +3,11 @@
 ``RecurrentModel(xs [B, T, D], deterministic)``: a :class:`rnnlab.nn.StackedRNN` of any
 cells, then a linear read-out of every step (``read_out="all"``, ``[B, T, O]``) or of the
 last one (``"last"``, ``[B, O]``). Outputs are float32 whatever the compute ``dtype``.
+
+With ``block="residual"`` the D raw features first go through a linear encoder to the
+blocks' width H (``input_projection``, ``[B, T, D] -> [B, T, H]``), as in Orvieto et al.
+2023 (sec. 3, "linear encoder") and Griffin/Hawk (De et al. 2024): a residual block keeps
+its width, and raw task features (adding: 2, copy: 10) are not an embedding of width H.
 """
 from typing import Any, Sequence
 
@@ -40,6 +45,8 @@ class RecurrentModel(nn.Module):
   def __call__(self, xs: jax.Array, deterministic: bool = True) -> jax.Array:
     if self.read_out not in READ_OUTS:
       raise ValueError(f"read_out={self.read_out!r}; allowed: {READ_OUTS}")
+    if self.block == "residual":
+      xs = nn.Dense(self.cells[0].hidden_size, dtype=self.dtype, name="input_projection")(xs)
     _, ys = rnn.StackedRNN(cells=self.cells, dropout_rate=self.dropout_rate, block=self.block,
                            unroll=self.unroll, remat=self.remat, impl=self.impl)(
                                xs, deterministic=deterministic)

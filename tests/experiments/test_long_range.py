@@ -3,11 +3,13 @@ on a tiny sweep and writes its figures and tables."""
 import importlib.util
 import os
 
+import jax
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from rnnlab import sweep
+import rnnlab
+from rnnlab import sweep, tasks
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "experiments", "long_range")
@@ -29,6 +31,40 @@ def test_full_grids():
   digits = sweep.load_sweep(os.path.join(HERE, "digits_sweep.py"))
   assert len(digits.trials) == 8
   assert {t["data.permuted"] for t in digits.trials} == {False, True}
+
+
+# The parameter counts stated in the linear sweeps' docstrings and experiments/long_range/README.md.
+_LINEAR_PARAMS = {"adding": {"lstm": 17217, "lru": 17251, "rglru": 17065},
+                  "copy": {"lstm": 19850, "lru": 17685, "rglru": 17533}}
+
+
+@pytest.mark.parametrize("task", ["adding", "copy"])
+def test_linear_sweeps_compare_the_stated_models(task):
+  # Issue 13: LRU and RG-LRU in residual blocks beside the LSTM, at about the same size.
+  linear = sweep.load_sweep(os.path.join(HERE, f"{task}_linear_sweep.py"))
+  module = _sweep_module(f"{task}_linear_sweep.py")
+  assert sorted({t["model.cell"] for t in linear.trials}) == ["lru", "lstm", "rglru"]
+  if task == "adding":
+    assert {t["data.seq_len"] for t in linear.trials} == {400, 1000}
+    assert len(linear.trials) == 6
+  spec = importlib.util.spec_from_file_location("config", os.path.join(ROOT, linear.config))
+  config_module = importlib.util.module_from_spec(spec)
+  spec.loader.exec_module(config_module)
+  for name, overrides in module.MODELS.items():
+    assert overrides["model.block"] == ("none" if name == "lstm" else "residual")
+    config = config_module.get_config()
+    for key, value in overrides.items():
+      *path, field = key.split(".")
+      section = config
+      for part in path:
+        section = section[part]
+      section[field] = value
+    task_object = tasks.get_task(config.task)
+    model = task_object.build_model(config)
+    batch = next(task_object.train_iterator(config, batch_size=2))
+    params = jax.eval_shape(lambda: task_object.init_params(model, config, batch,
+                                                           key=jax.random.key(0)))
+    assert rnnlab.params.count_params(params) == _LINEAR_PARAMS[task][name], name
 
 
 @pytest.mark.slow  # four tiny training processes (2 at a time) + one notebook kernel
