@@ -65,6 +65,8 @@ class _SigtermFlag:
 
   def __enter__(self):
     for signum in (signal.SIGTERM, signal.SIGINT):
+      if signum == signal.SIGINT and signal.getsignal(signum) is signal.SIG_IGN:
+        continue  # a background job (`cmd &`, nohup) ignores Ctrl-C; so does the loop
       try:
         self._previous[signum] = signal.signal(signum, self._handle)
       except ValueError:  # not the main thread (e.g. inside a Ray worker thread)

@@ -159,7 +159,8 @@ def test_sigterm_arriving_after_the_step_is_decided_still_saves_before_stopping(
 
 
 def test_ctrl_c_saves_a_checkpoint_at_the_step_and_stops_a_second_one_at_once(tmp_path,
-                                                                               monkeypatch):
+                                                                               monkeypatch,
+                                                                               request):
   # Issue 18 (new-user pass): Ctrl-C ended in a KeyboardInterrupt traceback and lost every
   # step since the last checkpoint. Now it is SIGTERM's clean stop; a second Ctrl-C interrupts.
   original = metric_writers.MetricWriter.write
@@ -172,6 +173,10 @@ def test_ctrl_c_saves_a_checkpoint_at_the_step_and_stops_a_second_one_at_once(tm
     return original(self, step, split, metrics)
 
   monkeypatch.setattr(metric_writers.MetricWriter, "write", write_sending_sigint)
+  # A shell's background job (`make test &`, CI runners) starts with SIGINT ignored, and the
+  # loop then leaves it ignored; this test is about an interactive run, where it is not.
+  previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+  request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
   config = toy_task.toy_config()
   config.train.log_every = 1
   stopped = training.train_and_evaluate(config, str(tmp_path / "a"))
@@ -192,6 +197,17 @@ def test_ctrl_c_saves_a_checkpoint_at_the_step_and_stops_a_second_one_at_once(tm
   with pytest.raises(KeyboardInterrupt):
     training.train_and_evaluate(config, str(tmp_path / "b"))
   assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_background_run_that_ignores_ctrl_c_keeps_ignoring_it(tmp_path, request):
+  previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+  request.addfinalizer(lambda: signal.signal(signal.SIGINT, previous))
+  config = toy_task.toy_config()
+  config.train.num_steps = 3
+  config.train.eval_every = 3
+  config.train.checkpoint_every = 3
+  training.train_and_evaluate(config, str(tmp_path / "a"))
+  assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 @pytest.mark.slow
