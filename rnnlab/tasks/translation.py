@@ -25,22 +25,17 @@ BLEU on detokenised text, exact match and BLEU per source-length bucket
 (``data.length_bucket_edges``), and writes ``translations_<split>.tsv`` and
 ``bleu_by_length_<split>.json`` into the workdir.
 """
-import functools
-import json
 import math
 import os
 from typing import Any, Iterable
 
-from absl import logging
 import flax.linen as nn
-import jax
 import jax.numpy as jnp
 import ml_collections
 import numpy as np
 
 from rnnlab import cells
 from rnnlab.data import translation as data_lib
-from rnnlab.metrics import translation as metrics_lib
 from rnnlab.models import builders
 from rnnlab.models import cell_config
 from rnnlab.models import losses
@@ -96,88 +91,6 @@ def default_model_config() -> ml_collections.ConfigDict:
       decoding=dict(beam_size=5, length_penalty=0.6),
   ))
   return config
-
-
-# ---- data -------------------------------------------------------------------------------
-
-class TranslationData:
-  """Tokenizers and encoded splits of one data config (cached per config)."""
-
-  def __init__(self, data: ml_collections.ConfigDict):
-    self.config = data
-    self._pairs: dict[str, list[tuple[str, str]]] = {}
-    self._encoded: dict[str, data_lib.EncodedPairs] = {}
-    train = self.pairs("train")
-    kind = data.tokenizer
-    self.source_tokenizer = data_lib.build_tokenizer(
-        kind, [s for s, _ in train], data.source_vocab_size or None)
-    self.target_tokenizer = data_lib.build_tokenizer(
-        kind, [t for _, t in train], data.target_vocab_size or None)
-
-  def pairs(self, split: str) -> list[tuple[str, str]]:
-    if split not in self._pairs:
-      d = self.config
-      limit = {"train": d.max_train_examples, d.eval_split: d.max_eval_examples,
-               d.test_split: d.max_test_examples}.get(split, 0)
-      source = data_lib.load_split(d.dataset, split, data_dir=d.data_dir or None,
-                                   source_lang=d.source_lang or None,
-                                   target_lang=d.target_lang or None, path=d.path or None)
-      self._pairs[split] = source.pairs(limit or None)
-      if not self._pairs[split]:
-        raise ValueError(f"{d.dataset}/{split} has no sentence pairs")
-    return self._pairs[split]
-
-  def encoded(self, split: str) -> data_lib.EncodedPairs:
-    if split not in self._encoded:
-      d = self.config
-      pairs = self.pairs(split)
-      enc = data_lib.encode_pairs(pairs, self.source_tokenizer, self.target_tokenizer,
-                                  d.max_source_length, d.max_target_length)
-      if len(enc) < len(pairs):
-        logging.info("%s/%s: left out %d of %d pairs (empty or over %d/%d tokens)", d.dataset,
-                     split, len(pairs) - len(enc), len(pairs), d.max_source_length,
-                     d.max_target_length)
-      if len(enc) == 0:
-        raise ValueError(f"{d.dataset}/{split}: no pair within the length limits "
-                         f"({d.max_source_length} / {d.max_target_length} tokens)")
-      self._encoded[split] = enc
-    return self._encoded[split]
-
-
-def _data_key(data: ml_collections.ConfigDict) -> str:
-  return json.dumps(data.to_dict(), sort_keys=True, default=list)
-
-
-@functools.lru_cache(maxsize=4)
-def _load_data(key: str) -> TranslationData:
-  return TranslationData(ml_collections.ConfigDict(json.loads(key)))
-
-
-def load_data(config: ml_collections.ConfigDict) -> TranslationData:
-  return _load_data(_data_key(config.data))
-
-
-# ---- model ------------------------------------------------------------------------------
-
-translate_batch = seq2seq_decoding.translate_batch  # shared with rnnlab.translate
-
-
-def decode_split(config, model, params, data: TranslationData, split: str, method: str,
-                 batch_size: int) -> list[str]:
-  """Detokenised outputs for every encoded example of ``split``, in split order."""
-  enc = data.encoded(split)
-  position = {int(i): k for k, i in enumerate(enc.indices)}
-  outputs = [""] * len(enc)
-  dec = config.model.decoding
-  for batch in data_lib.evaluation_batches(enc, batch_size, tuple(config.data.bucket_boundaries)):
-    tokens, _ = translate_batch(model, params, batch, method=method, beam_size=dec.beam_size,
-                                length_penalty=dec.length_penalty,
-                                max_length=config.data.max_target_length)
-    tokens = np.asarray(jax.device_get(tokens))
-    for row, index in enumerate(batch["index"]):
-      if index >= 0:
-        outputs[position[int(index)]] = data.target_tokenizer.decode(tokens[row])
-  return outputs
 
 
 def _token_losses(model, params, batch, *, key=None, train=False):
@@ -257,7 +170,7 @@ class TranslationTask(Task):
 
   def prepare_workdir(self, config, workdir) -> None:
     """Saves the tokenizers; different ones already there raise ValueError."""
-    data = load_data(config)
+    data = data_lib.load_translation_data(config.data)
     for name, tok in ((SOURCE_TOKENIZER_FILE, data.source_tokenizer),
                       (TARGET_TOKENIZER_FILE, data.target_tokenizer)):
       path = os.path.join(workdir, name)
@@ -274,7 +187,7 @@ class TranslationTask(Task):
   # ---- data -----------------------------------------------------------------------
 
   def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
-    enc = load_data(config).encoded("train")
+    enc = data_lib.load_translation_data(config.data).encoded("train")
     if shard_count > 1:
       keep = np.arange(len(enc))[shard_index::shard_count]
       enc = data_lib.EncodedPairs(tuple(enc.sources[i] for i in keep),
@@ -284,11 +197,11 @@ class TranslationTask(Task):
     return IndexedBatchIterator(batches)
 
   def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
-    enc = load_data(config).encoded(config.data.eval_split)
+    enc = data_lib.load_translation_data(config.data).encoded(config.data.eval_split)
     return data_lib.evaluation_batches(enc, batch_size, tuple(config.data.bucket_boundaries))
 
   def steps_per_epoch(self, config) -> int:
-    enc = load_data(config).encoded("train")
+    enc = data_lib.load_translation_data(config.data).encoded("train")
     return data_lib.BucketedBatches(enc, config.train.batch_size,
                                     tuple(config.data.bucket_boundaries),
                                     seed=0).batches_per_epoch
@@ -296,7 +209,7 @@ class TranslationTask(Task):
   # ---- model ----------------------------------------------------------------------
 
   def build_model(self, config) -> nn.Module:
-    data = load_data(config)
+    data = data_lib.load_translation_data(config.data)
     return builders.build_seq2seq(config.model, data.source_tokenizer.vocab_size,
                                   data.target_tokenizer.vocab_size)
 
@@ -317,8 +230,9 @@ class TranslationTask(Task):
 
   def eval_step(self, model, params, batch, carry):
     nll, correct, weights = _token_losses(model, params, batch)
-    tokens, _ = translate_batch(model, params, batch, method="greedy", beam_size=1,
-                                length_penalty=0.0, max_length=batch["target_output"].shape[1])
+    tokens, _ = seq2seq_decoding.translate_batch(
+        model, params, batch, method="greedy", beam_size=1, length_penalty=0.0,
+        max_length=batch["target_output"].shape[1])
     # Both hold y_1 .. y_n EOS then PAD, so equal rows are exact matches.
     same = jnp.all(tokens == jnp.asarray(batch["target_output"]), axis=1).astype(jnp.float32)
     example_weight = jnp.asarray(batch["weight"])
@@ -333,33 +247,12 @@ class TranslationTask(Task):
     return metrics
 
   def final_report(self, config, model, params, workdir) -> dict[str, float]:
-    data = load_data(config)
+    """BLEU, exact match and BLEU by source length of greedy and beam decoding on the eval
+    and test splits; writes each split's translations and BLEU by length into ``workdir``."""
+    data = data_lib.load_translation_data(config.data)
     batch_size = config.train.eval_batch_size or config.train.batch_size
-    edges = tuple(config.data.length_bucket_edges)
     report = {}
     for split in dict.fromkeys((config.data.eval_split, config.data.test_split)):
-      enc = data.encoded(split)
-      pairs = [data.pairs(split)[int(i)] for i in enc.indices]
-      sources = [s for s, _ in pairs]
-      references = [t for _, t in pairs]
-      lengths = [len(s) for s in enc.sources]
-      outputs, by_length = {}, {}
-      for method in ("greedy", "beam"):
-        outputs[method] = decode_split(config, model, params, data, split, method, batch_size)
-        report[f"{split}_{method}_bleu"] = metrics_lib.corpus_bleu(references, outputs[method])
-        report[f"{split}_{method}_exact_match"] = metrics_lib.exact_match(references,
-                                                                          outputs[method])
-        by_length[method] = metrics_lib.bleu_by_length(references, outputs[method], lengths,
-                                                       edges)
-        for row in by_length[method]:
-          report[f"{split}_{method}_bleu_len_{row['bucket'].replace('+', 'plus')}"] = row["bleu"]
-      with open(os.path.join(workdir, f"bleu_by_length_{split}.json"), "w") as f:
-        json.dump({"edges": list(edges), **by_length}, f, indent=2)
-      with open(os.path.join(workdir, f"translations_{split}.tsv"), "w", encoding="utf-8") as f:
-        f.write("source_tokens\tsource\treference\tgreedy\tbeam\n")
-        for row in zip(lengths, sources, references, outputs["greedy"], outputs["beam"]):
-          f.write("\t".join(str(x) for x in row) + "\n")
-      logging.info("%s: BLEU greedy %.2f beam %.2f; exact match greedy %.3f beam %.3f", split,
-                   report[f"{split}_greedy_bleu"], report[f"{split}_beam_bleu"],
-                   report[f"{split}_greedy_exact_match"], report[f"{split}_beam_exact_match"])
+      report.update(seq2seq_decoding.evaluate_split(config, model, params, data, split, workdir,
+                                                    batch_size))
     return report

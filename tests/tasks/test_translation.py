@@ -156,7 +156,7 @@ def test_public_dataset_with_subword_tokenizer_under_mock_data(monkeypatch, tmp_
   get_task("translation").validate_config(config)
   with tfds.testing.mock_data(num_examples=24):
     monkeypatch.setattr(tfds.core.DatasetBuilder, "is_prepared", lambda self: True)
-    data = translation.TranslationData(config.data)
+    data = data_lib.TranslationData(config.data)
     assert data.source_tokenizer.kind == "subword"
     encoded = data.encoded("train")
     pairs = data.pairs("train")
@@ -196,7 +196,7 @@ def test_own_parallel_files_tokenizers_from_train_saved_in_workdir(tmp_path, tok
     config.data.source_vocab_size = config.data.target_vocab_size = 40
   task = get_task("translation")
   task.validate_config(config)
-  data = translation.load_data(config)
+  data = data_lib.load_translation_data(config.data)
   assert [len(data.pairs(s)) for s in ("train", "validation", "test")] == [40, 4, 4]
   assert data.source_tokenizer.kind == tokenizer
   if tokenizer == "word":  # trained on the train split: a test-only word is unknown
@@ -213,7 +213,7 @@ def test_own_parallel_files_tokenizers_from_train_saved_in_workdir(tmp_path, tok
   assert task.train_iterator(config, batch_size=8) is not None
   config.data.target_lang = ""
   with pytest.raises(ValueError, match="needs data.source_lang and data.target_lang"):
-    translation.TranslationData(config.data)
+    data_lib.TranslationData(config.data)
 
 
 @pytest.mark.slow  # compiles the seq2seq train step
