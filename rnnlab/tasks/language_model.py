@@ -32,7 +32,6 @@ Loss scale: ``model.loss_reduction="mean"`` minimizes the mean NLL per token;
 convention of Zaremba et al.'s code (and TensorFlow's PTB tutorial) for which their
 learning rate of 1.0 was tuned. Logged metrics are per token either way.
 """
-import dataclasses
 import functools
 import math
 from typing import Any, Iterable
@@ -57,104 +56,7 @@ from rnnlab.tasks.task import Batch, IndexedBatchIterator, Task
 MODES = ("tbptt", "sentences")
 TOKENIZERS = vocabulary_lib.KINDS
 LOSS_REDUCTIONS = language_model.LOSS_REDUCTIONS
-SPLITS = ("train", "valid", "test")
 _LN2 = math.log(2.0)
-
-
-@dataclasses.dataclass(frozen=True)
-class LMData:
-  """A tokenized corpus: the tokenizer (vocabulary from train) and int32 ids per split."""
-  tokenizer: Any
-  corpus: Any
-  ids: dict[str, np.ndarray]
-
-  @property
-  def vocab_size(self) -> int:
-    return self.tokenizer.vocab_size
-
-
-@functools.lru_cache(maxsize=4)
-def _load(dataset: str, path: str, data_dir: str, max_documents: int, kind: str,
-          max_vocab_size: int, min_count: int) -> LMData:
-  corpus = data_lib.load_corpus(dataset, path=path or None, data_dir=data_dir or None,
-                                max_documents=max_documents or None)
-  train_text = corpus.text("train")
-  if not train_text.strip():
-    raise ValueError(f"the train split of {corpus.name!r} is empty; a language model needs "
-                     "training text")
-  if kind == "word":
-    tokenizer = data_lib.build_tokenizer(kind, train_text, max_size=max_vocab_size or None,
-                                         min_count=min_count)
-  else:
-    tokenizer = data_lib.build_tokenizer(kind, train_text)
-  ids = {split: tokenizer.encode(corpus.text(split), on_unseen="unk") for split in SPLITS}
-  return LMData(tokenizer=tokenizer, corpus=corpus, ids=ids)
-
-
-def load_data(config: ml_collections.ConfigDict) -> LMData:
-  """The corpus and tokenizer of ``config.data`` (cached per process)."""
-  d = config.data
-  return _load(d.dataset, d.path, d.data_dir, d.max_documents, d.tokenizer,
-               d.max_vocab_size, d.min_count)
-
-
-def _sentence_delimiter(tokenizer) -> int:
-  """``<eos>`` for word models, the newline for character models."""
-  if tokenizer.vocabulary.kind == "word":
-    return tokenizer.vocabulary.token_to_id[vocabulary_lib.EOS]
-  newline = tokenizer.vocabulary.token_to_id.get("\n")
-  if newline is None:
-    raise ValueError("data.mode='sentences' with a char tokenizer needs newlines in the "
-                     "train text (they delimit the sentences)")
-  return newline
-
-
-def _sentence_batches(config, lm: LMData, split: str, batch_size: int, shuffle: bool):
-  sequences = data_lib.lm_sentences(lm.corpus.lines(split), lm.tokenizer,
-                                    _sentence_delimiter(lm.tokenizer))
-  if not sequences:
-    raise ValueError(f"the {split} split of {lm.corpus.name!r} has no non-empty lines")
-  bounds = tuple(config.data.bucket_boundaries) or None
-  return data_lib.SentenceBatches(sequences, batch_size, bucket_boundaries=bounds,
-                                  shuffle=shuffle, seed=config.train.seed)
-
-
-def _model_inputs(batch: Batch, char_level: bool) -> Batch:
-  """Only the ``[B, ...]`` arrays the model and loss read (the mesh shards every array)."""
-  out = {k: np.asarray(batch[k]) for k in ("inputs", "targets", "mask")}
-  if "lengths" in batch:
-    out["lengths"] = np.asarray(batch["lengths"])
-  if char_level:
-    out["chars"] = out["mask"]  # each target token is one character
-  return out
-
-
-def split_batches(config: ml_collections.ConfigDict, split: str, *, batch_size: int
-                  ) -> Iterable[Batch]:
-  """Every prediction of ``split`` exactly once, in order, as eval batches.
-
-  ``tbptt``: the split's stream in ``batch_size`` parallel streams of ``seq_len`` segments
-  (the last padded and masked), ``reset [B]`` True on the first segment. ``sentences``:
-  padded sentence batches in corpus order. Every batch also has ``first [B]``: 1.0 in
-  row 0 of the first batch only (so ``num_tokens`` sums to the split's token count).
-  """
-  lm = load_data(config)
-  char_level = config.data.tokenizer == "char"
-  if config.data.mode == "tbptt":
-    source = data_lib.TBPTTBatches(lm.ids[split], batch_size, config.data.seq_len,
-                                   drop_remainder=False, name=split)
-  else:
-    source = _sentence_batches(config, lm, split, batch_size, shuffle=False)
-  for position in range(source.num_segments if config.data.mode == "tbptt"
-                        else source.num_batches):
-    raw = source.batch(position)
-    batch = _model_inputs(raw, char_level)
-    if config.data.mode == "tbptt":
-      batch["reset"] = np.full((batch_size,), bool(raw["reset"]))
-    first = np.zeros((batch_size,), np.float32)
-    first[0] = 1.0 if position == 0 else 0.0
-    batch["first"] = first
-    yield batch
 
 
 def _nll(logits: jax.Array, targets: jax.Array, mask: jax.Array) -> jax.Array:
@@ -224,16 +126,17 @@ class LanguageModelTask(Task):
 
   def prepare_workdir(self, config, workdir) -> None:
     """Saves ``vocab.json``; a different vocabulary already there raises ValueError."""
-    data_lib.save_tokenizer(load_data(config).tokenizer, workdir)
+    data_lib.save_tokenizer(data_lib.load_lm_data(config.data).tokenizer, workdir)
 
   # ---- data -----------------------------------------------------------------------
 
   def _train_source(self, config, global_batch: int):
-    lm = load_data(config)
+    lm = data_lib.load_lm_data(config.data)
     if config.data.mode == "tbptt":
       return data_lib.TBPTTBatches(lm.ids["train"], global_batch, config.data.seq_len,
                                    name="train")
-    return _sentence_batches(config, lm, "train", global_batch, shuffle=True)
+    return data_lib.lm_sentence_batches(config.data, lm, "train", global_batch, shuffle=True,
+                                        seed=config.train.seed)
 
   def steps_per_epoch(self, config) -> int:
     source = self._train_source(config, config.train.batch_size)
@@ -249,7 +152,7 @@ class LanguageModelTask(Task):
     def batch_fn(position: int) -> Batch:
       epoch, index = divmod(position, num_batches)
       raw = source.batch(index, epoch)
-      batch = {k: v[rows] for k, v in _model_inputs(raw, False).items()}
+      batch = {k: v[rows] for k, v in data_lib.lm_model_inputs(raw, False).items()}
       if tbptt:
         batch["reset"] = np.full((batch_size,), bool(raw["reset"]))
       return batch
@@ -257,12 +160,14 @@ class LanguageModelTask(Task):
     return IndexedBatchIterator(batch_fn)
 
   def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
-    return split_batches(config, "valid", batch_size=batch_size)
+    return data_lib.lm_split_batches(config.data, "valid", batch_size=batch_size,
+                                     seed=config.train.seed)
 
   # ---- model ----------------------------------------------------------------------
 
   def build_model(self, config) -> nn.Module:
-    return builders.build_language_model(config.model, load_data(config).vocab_size)
+    return builders.build_language_model(config.model,
+                                         data_lib.load_lm_data(config.data).vocab_size)
 
   def init_params(self, model, config, batch, *, key) -> Any:
     params_key, uniform_key = jax.random.split(key)
@@ -322,7 +227,8 @@ class LanguageModelTask(Task):
     step = jax.jit(functools.partial(self.eval_step, model))
     carry = self.initial_carry(config, batch_size=batch_size)
     totals = None
-    for batch in split_batches(config, split, batch_size=batch_size):
+    for batch in data_lib.lm_split_batches(config.data, split, batch_size=batch_size,
+                                           seed=config.train.seed):
       sums, carry = step(params, batch, carry)
       totals = sums if totals is None else jax.tree.map(lambda a, b: a + b, totals, sums)
     totals = jax.device_get(totals)
@@ -332,7 +238,7 @@ class LanguageModelTask(Task):
   def final_report(self, config, model, params, workdir) -> dict[str, float]:
     """RNN and Kneser-Ney perplexity (and bits per char) on valid and test; token counts."""
     del workdir
-    lm = load_data(config)
+    lm = data_lib.load_lm_data(config.data)
     char_level = config.data.tokenizer == "char"
     report = {"train_tokens": float(lm.ids["train"].shape[0] - 1),
               "vocab_size": float(lm.vocab_size)}

@@ -11,8 +11,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
+from rnnlab import data as data_lib
 from rnnlab import training
-from rnnlab.tasks import language_model as lm_task
 from rnnlab.tasks import registry
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -133,7 +133,7 @@ def test_split_perplexity_is_exp_of_mean_nll_computed_by_hand(tmp_path):
   config = tiny_char_config(write_ptb(tmp_path / "ptb"))
   task, model, params = _setup(config, 4)
   metrics = task.evaluate_split(config, model, params, "test")
-  ids = lm_task.load_data(config).ids["test"]
+  ids = data_lib.load_lm_data(config.data).ids["test"]
   num_predictions = ids.shape[0] - 1
   stream_len = math.ceil(num_predictions / 4)
   total = 0.0
