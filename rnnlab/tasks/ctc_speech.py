@@ -27,7 +27,7 @@ LAS and joint models report ``cer`` of greedy attention decoding and decode with
 length normalisation ``model.decoding.length_penalty``); a joint model also with the CTC
 decoders and ``joint_beam``, the attention beam's n-best rescored by ``lambda * log P_ctc +
 (1 - lambda) * log P_att`` (``lambda = model.decoding.ctc_weight``). See
-:data:`DECODERS`.
+:data:`rnnlab.models.speech_decoding.DECODERS`.
 
 Every utterance is checked on load: a transcript longer than the CTC frames the encoder
 gives it (``rnnlab.models.ctc.check_ctc_lengths``) is an error naming the utterance,
@@ -56,13 +56,6 @@ from rnnlab.tasks.registry import register_task
 from rnnlab.tasks.task import Batch, Task
 
 ALPHABET = builders.SPEECH_ALPHABET
-SAMPLE_RATE = sources.SAMPLE_RATE
-LM_CHOICES = speech_decoding.LM_CHOICES
-ARCHITECTURES = builders.SPEECH_ARCHITECTURES
-CTC_DECODERS = speech_decoding.CTC_DECODERS
-ATTENTION_DECODERS = speech_decoding.ATTENTION_DECODERS
-DECODERS = speech_decoding.DECODERS
-DEFAULT_DECODER = speech_decoding.DEFAULT_DECODER
 
 
 def default_data_config() -> ml_collections.ConfigDict:
@@ -122,23 +115,6 @@ def default_model_config() -> ml_collections.ConfigDict:
   return config
 
 
-filterbank_config = builders.filterbank_config
-# Data and decoding shared with rnnlab.transcribe (one copy, in rnnlab.models).
-encoder_frames = speech_data.encoder_frames
-load_split = speech_data.load_split
-_batches = speech_data.split_batches
-fit_lm = speech_decoding.fit_lm
-has_ctc_outputs = speech_decoding.has_ctc_outputs
-has_attention_decoder = speech_decoding.has_attention_decoder
-decode_methods = speech_decoding.decode_methods
-check_decoder = speech_decoding.check_decoder
-default_decoder = speech_decoding.default_decoder
-decode_log_probs = speech_decoding.decode_log_probs
-decode_batch = speech_decoding.decode_batch
-evaluate_split = speech_decoding.evaluate_split
-make_log_prob_fn = speech_decoding.make_log_prob_fn
-
-
 def _decoder_inputs(model, batch) -> tuple:
   """The acoustic model's inputs after the audio: LAS's teacher-forced decoder input."""
   if not isinstance(model.encoder, las.ListenAttendSpell):
@@ -159,7 +135,8 @@ class CTCSpeechTask(Task):
 
   def config_choices(self):
     return {**cell_config.config_choices(), "data.dataset": sources.DATASETS,
-            "model.decoding.lm": LM_CHOICES, "model.architecture": ARCHITECTURES,
+            "model.decoding.lm": speech_decoding.LM_CHOICES,
+            "model.architecture": builders.SPEECH_ARCHITECTURES,
             "model.attention": attention_decoder.ATTENTIONS}
 
   def validate_config(self, config: ml_collections.ConfigDict) -> None:
@@ -173,7 +150,7 @@ class CTCSpeechTask(Task):
     for key, value in positive.items():
       if value <= 0:
         raise ValueError(f"config.{key} must be > 0, got {value!r}")
-    if has_attention_decoder(config):
+    if speech_decoding.has_attention_decoder(config):
       for key in ("decoder_hidden_size", "embed_size", "attention_size"):
         if model[key] < 1:
           raise ValueError(f"config.model.{key} must be >= 1, got {model[key]!r}")
@@ -208,18 +185,20 @@ class CTCSpeechTask(Task):
   # ---- data -----------------------------------------------------------------------
 
   def train_iterator(self, config, *, batch_size, shard_index=0, shard_count=1):
-    return _batches(config, config.data.train_split, batch_size, shuffle=True,
-                    seed=config.train.seed,
-                    max_examples=config.data.max_train_examples, shard_index=shard_index,
-                    shard_count=shard_count).iterator()
+    return speech_data.split_batches(
+        config, config.data.train_split, batch_size, shuffle=True, seed=config.train.seed,
+        max_examples=config.data.max_train_examples, shard_index=shard_index,
+        shard_count=shard_count).iterator()
 
   def eval_batches(self, config, *, batch_size) -> Iterable[Batch]:
-    return iter(_batches(config, config.data.eval_split, batch_size, shuffle=False,
-                         max_examples=config.data.max_eval_examples))
+    return iter(speech_data.split_batches(config, config.data.eval_split, batch_size,
+                                          shuffle=False,
+                                          max_examples=config.data.max_eval_examples))
 
   def steps_per_epoch(self, config) -> int:
-    return _batches(config, config.data.train_split, config.train.batch_size, shuffle=True,
-                    max_examples=config.data.max_train_examples).num_batches
+    return speech_data.split_batches(config, config.data.train_split, config.train.batch_size,
+                                     shuffle=True,
+                                     max_examples=config.data.max_train_examples).num_batches
 
   # ---- model ----------------------------------------------------------------------
 
@@ -286,9 +265,11 @@ class CTCSpeechTask(Task):
     return sums, carry
 
   def final_report(self, config, model, params, workdir) -> dict[str, float]:
-    log_prob_fn = make_log_prob_fn(config, model) if has_ctc_outputs(config) else None
-    lm = fit_lm(config) if has_ctc_outputs(config) else None
+    has_ctc = speech_decoding.has_ctc_outputs(config)
+    log_prob_fn = speech_decoding.make_log_prob_fn(config, model) if has_ctc else None
+    lm = speech_decoding.fit_lm(config) if has_ctc else None
     report = {}
     for split in dict.fromkeys((config.data.eval_split, config.data.test_split)):
-      report.update(evaluate_split(config, model, params, split, workdir, lm, log_prob_fn))
+      report.update(speech_decoding.evaluate_split(config, model, params, split, workdir, lm,
+                                                   log_prob_fn))
     return report

@@ -15,6 +15,9 @@ from rnnlab import training
 from rnnlab import transcribe
 from rnnlab.data.speech import embedded
 from rnnlab.data.speech import wav_io
+from rnnlab.models import builders
+from rnnlab.models import speech_data
+from rnnlab.models import speech_decoding
 from rnnlab.tasks import ctc_speech
 from rnnlab.tasks import get_task
 from tests.tasks import few_steps
@@ -76,15 +79,15 @@ def test_registered_and_config_validation(data_dir):
 
 def test_labels_longer_than_ctc_allows_are_rejected_or_dropped(data_dir):
   config = _debug_config(data_dir)
-  audios, labels, texts = ctc_speech.load_split(config, "validation")
+  audios, labels, texts = speech_data.load_split(config, "validation")
   assert len(audios) == 4 and all(ctc_speech.ALPHABET.decode(l) == t
                                   for l, t in zip(labels, texts))
   config.data.frame_stacking = 25  # 10 ms -> 250 ms per CTC frame: far too few frames
   with pytest.raises(ValueError, match="needs at least .* CTC frames"):
-    ctc_speech.load_split(config, "validation")
+    speech_data.load_split(config, "validation")
   config.data.drop_infeasible = True
   with pytest.raises(ValueError, match="all 4 rnnlab_speech/validation utterances"):
-    ctc_speech.load_split(config, "validation")
+    speech_data.load_split(config, "validation")
 
 
 def test_encoder_frames_match_the_model(data_dir, key):
@@ -96,7 +99,7 @@ def test_encoder_frames_match_the_model(data_dir, key):
   batch = {"audio": np.zeros((2, 16000), np.int16), "num_samples": np.array([16000, 5000])}
   params = jax.jit(lambda b, k: task.init_params(model, config, b, key=k))(batch, key)
   _, lengths = jax.jit(model.apply)({"params": params}, batch["audio"], batch["num_samples"])
-  np.testing.assert_array_equal(lengths, ctc_speech.encoder_frames(config, [16000, 5000]))
+  np.testing.assert_array_equal(lengths, speech_data.encoder_frames(config, [16000, 5000]))
 
 
 @pytest.mark.slow
@@ -176,13 +179,13 @@ def test_files_dataset_config_is_checked_before_loading(librispeech_root, tmp_pa
 
 def test_files_splits_load_by_folder_name(librispeech_root):
   config = _files_config(librispeech_root)
-  _, labels, texts = ctc_speech.load_split(config, "dev-clean")
+  _, labels, texts = speech_data.load_split(config, "dev-clean")
   assert texts == ["the sun is bright", "call anna tomorrow"]
   assert [ctc_speech.ALPHABET.decode(l) for l in labels] == texts
-  assert len(ctc_speech.load_split(config, "train-clean-100")[0]) == 6  # 1 corrupt skipped
+  assert len(speech_data.load_split(config, "train-clean-100")[0]) == 6  # 1 corrupt skipped
   config.data.skip_unreadable = False
   with pytest.raises(ValueError, match=r"26-495-0001\.flac: not a readable audio file"):
-    ctc_speech.load_split(config, "train-clean-100")
+    speech_data.load_split(config, "train-clean-100")
 
 
 @pytest.mark.slow
@@ -234,7 +237,7 @@ def _las_config(data_dir, architecture):
 
 def test_architecture_config_is_checked(data_dir):
   task = get_task("ctc_speech")
-  for architecture in ctc_speech.ARCHITECTURES:
+  for architecture in builders.SPEECH_ARCHITECTURES:
     task.validate_config(_las_config(data_dir, architecture))
   config = _las_config(data_dir, "joint")
   config.model.ctc_weight = 0.0
@@ -252,22 +255,22 @@ def test_architecture_config_is_checked(data_dir):
 
 
 def test_decoders_of_each_architecture(data_dir):
-  methods = {a: ctc_speech.decode_methods(_las_config(data_dir, a))
-             for a in ctc_speech.ARCHITECTURES}
+  methods = {a: speech_decoding.decode_methods(_las_config(data_dir, a))
+             for a in builders.SPEECH_ARCHITECTURES}
   assert methods == {
       "ctc": ("ctc_greedy", "ctc_beam", "ctc_beam_lm"),
       "las": ("attention_greedy", "attention_beam"),
       "joint": ("ctc_greedy", "ctc_beam", "ctc_beam_lm", "attention_greedy",
                 "attention_beam", "joint_beam")}
-  ctc_speech.check_decoder(_las_config(data_dir, "joint"), "joint_beam")
+  speech_decoding.check_decoder(_las_config(data_dir, "joint"), "joint_beam")
   with pytest.raises(ValueError, match="decoder 'ctc_beam' does not fit this run's "
                                        "model.architecture='las'; allowed: attention_greedy, "
                                        "attention_beam"):
-    ctc_speech.check_decoder(_las_config(data_dir, "las"), "ctc_beam")
+    speech_decoding.check_decoder(_las_config(data_dir, "las"), "ctc_beam")
   with pytest.raises(ValueError, match="decoder 'joint_beam' does not fit .*'ctc'"):
-    ctc_speech.check_decoder(_las_config(data_dir, "ctc"), "joint_beam")
+    speech_decoding.check_decoder(_las_config(data_dir, "ctc"), "joint_beam")
   with pytest.raises(ValueError, match="unknown decoder 'beam'; allowed: ctc_greedy"):
-    ctc_speech.check_decoder(_las_config(data_dir, "ctc"), "beam")
+    speech_decoding.check_decoder(_las_config(data_dir, "ctc"), "beam")
 
 
 def _levenshtein(a: str, b: str) -> int:
@@ -299,7 +302,7 @@ def test_tiny_las_and_joint_runs_through_main_and_transcribe_cli(architecture, d
   with open(os.path.join(workdir, "final_metrics.json")) as f:
     final = json.load(f)
   config = _las_config(data_dir, architecture)
-  methods = ctc_speech.decode_methods(config)
+  methods = speech_decoding.decode_methods(config)
   for split in ("validation", "test"):
     for method in methods:
       for metric in ("cer", "wer"):
@@ -318,7 +321,7 @@ def test_tiny_las_and_joint_runs_through_main_and_transcribe_cli(architecture, d
   source = embedded.load("test", config="tiny", data_dir=data_dir)
   wav = str(tmp_path / "utt.wav")
   wav_io.write_wav(wav, source[0]["audio"], 16000)
-  default = ctc_speech.DEFAULT_DECODER[architecture]
+  default = speech_decoding.DEFAULT_DECODER[architecture]
   assert transcribe.transcribe([wav], workdir) == [rows[0][default]]
   assert transcribe.transcribe([wav], workdir, "attention_greedy") == [rows[0]["attention_greedy"]]
   scored = transcribe.score_split("test", workdir)
