@@ -175,7 +175,7 @@ def test_zero_length_time_axis_returns_initial_state(key):
   assert ys.shape == (0, 2, 3)
 
 
-@pytest.mark.slow  # ~10-15 s per cell on 2 CPU cores, mostly compiling the 13-level scan
+@pytest.mark.slow  # 10-26 s per cell on the shared 2-core CPU, mostly compiling the scan
 @pytest.mark.parametrize("name", NAMES)
 def test_finite_gradients_at_8192_steps(name, key):
   """The parallel path at T = 8192 (the log-space scan of minGRU/minLSTM, their plain
