@@ -9,7 +9,8 @@ Model (``model.encoder``):
 * ``tree``: the binary Tree-LSTM (Tai et al. 2015; :class:`rnnlab.trees.NaryTreeLSTM`,
   arity 2, ``model.hidden_size``) over the LRA bracket structure of each expression
   (:func:`rnnlab.data.listops.bracket_tree`), softmax on the root
-  (:class:`rnnlab.models.TreeClassifier`);
+  (:class:`rnnlab.models.TreeClassifier`); it has no other cell: ``model.cell`` other than
+  ``lstm`` is a ValueError (it would be ignored);
 * ``sequence``: any registered cell (``model.cell``, ``model.num_layers``,
   ``model.bidirectional``) over the flat tokens, pooled (``model.pooling``) and classified
   (:class:`rnnlab.models.TextClassifier`).
@@ -84,6 +85,11 @@ class ListOpsTask(Task):
       if config.model[key] < 1:
         raise ValueError(f"config.model.{key} must be >= 1, got {config.model[key]!r}")
     cell_config.validate_model_config(config.model)
+    if config.model.encoder == "tree" and config.model.cell != "lstm":
+      # The tree encoder is the binary Tree-LSTM: another cell would be silently ignored.
+      raise ValueError(f"config.model.cell={config.model.cell!r} is not used by "
+                       f"config.model.encoder='tree' (the binary Tree-LSTM); allowed with it: "
+                       f"config.model.cell='lstm', or config.model.encoder='sequence' for any cell")
 
   def eval_metric_names(self, config):
     return metrics.EVAL_METRIC_NAMES
