@@ -10,12 +10,13 @@ brackets or spaces (the PTB escapes them, ``-LRB-``).
 from a vocabulary, a label on every node) ready for :func:`rnnlab.trees.batch_trees`. Errors
 are ValueErrors naming the file and line: unbalanced brackets, a missing or non-integer
 label, a node with neither word nor children, a leaf with several words, text after a tree,
-an empty file.
+an empty, missing or non-UTF-8 file (or a directory).
 """
 import os
 import re
 from typing import Callable, Mapping
 
+from rnnlab.data import text_files
 from rnnlab.trees import ParsedTree, Tree, from_parsed
 
 _TOKEN = re.compile(r"\(|\)|[^\s()]+")
@@ -70,13 +71,17 @@ def parse_bracketed(text: str, where: str = "<string>") -> ParsedTree:
   return root
 
 
+def _lines(path: str | os.PathLike) -> list[str]:
+  """The file's lines; a directory, a missing or a non-UTF-8 file is a ValueError naming it."""
+  return text_files.read_utf8(os.fspath(path)).split("\n")
+
+
 def read_bracketed_trees(path: str | os.PathLike) -> list[ParsedTree]:
   """All trees of a file, one per non-blank line. Raises ValueError naming the file and line."""
   trees = []
-  with open(path, encoding="utf-8") as f:
-    for number, line in enumerate(f, start=1):
-      if line.strip():
-        trees.append(parse_bracketed(line, where=f"{os.fspath(path)}:{number}"))
+  for number, line in enumerate(_lines(path), start=1):
+    if line.strip():
+      trees.append(parse_bracketed(line, where=f"{os.fspath(path)}:{number}"))
   if not trees:
     raise ValueError(f"{os.fspath(path)}: empty file, no trees")
   return trees
@@ -87,11 +92,10 @@ def read_labelled_trees(path: str | os.PathLike,
   """The file's trees as :class:`rnnlab.trees.Tree` (post-order nodes, leaf tokens
   ``token_ids(word)``, every node's label). Errors name the file and line."""
   out = []
-  with open(path, encoding="utf-8") as f:
-    for number, line in enumerate(f, start=1):
-      if line.strip():
-        where = f"{os.fspath(path)}:{number}"
-        out.append(from_parsed(parse_bracketed(line, where=where), token_ids, where=where))
+  for number, line in enumerate(_lines(path), start=1):
+    if line.strip():
+      where = f"{os.fspath(path)}:{number}"
+      out.append(from_parsed(parse_bracketed(line, where=where), token_ids, where=where))
   if not out:
     raise ValueError(f"{os.fspath(path)}: empty file, no trees")
   return out

@@ -31,6 +31,22 @@ def decode_utf8(data: bytes, path: str) -> str:
         "it is a text file") from None
 
 
+def read_utf8(path: str) -> str:
+  """The whole text of the UTF-8 file ``path`` (any user-supplied corpus file: text, TSV,
+  bracketed trees).
+
+  Raises:
+    ValueError: naming the path if it is a directory, missing, or not UTF-8 (with the line,
+      column and bytes, see :func:`decode_utf8`).
+  """
+  if os.path.isdir(path):
+    raise ValueError(f"Corpus file {path!r} is a directory; expected a UTF-8 text file.")
+  if not os.path.isfile(path):
+    raise ValueError(f"Corpus file {path!r} does not exist (expected a UTF-8 text file).")
+  with open(path, "rb") as f:
+    return decode_utf8(f.read(), path)
+
+
 def read_text_file(path: str) -> List[str]:
   """The lines of a UTF-8 text file (without newlines).
 
@@ -38,12 +54,7 @@ def read_text_file(path: str) -> List[str]:
     ValueError: naming the path if it is missing, a directory, not UTF-8 (with the line),
       empty or blank.
   """
-  if os.path.isdir(path):
-    raise ValueError(f"Corpus file {path!r} is a directory; expected a UTF-8 text file.")
-  if not os.path.isfile(path):
-    raise ValueError(f"Corpus file {path!r} does not exist (expected a UTF-8 text file).")
-  with open(path, "rb") as f:
-    text = decode_utf8(f.read(), path).replace("\r\n", "\n")
+  text = read_utf8(path).replace("\r\n", "\n")
   if not text.strip():
     raise ValueError(f"Corpus file {path!r} is empty; it must hold at least one non-blank line.")
   if text.endswith("\n"):

@@ -61,3 +61,18 @@ def test_empty_file_and_unknown_words_raise(tmp_path):
   path.write_text(SST[0] + "\n", encoding="utf-8")
   with pytest.raises(KeyError):
     bracketed_trees.read_labelled_trees(path, {"It": 0})
+
+
+@pytest.mark.parametrize("read", [bracketed_trees.read_bracketed_trees,
+                                  lambda path: bracketed_trees.read_labelled_trees(path, {})])
+def test_latin1_binary_missing_or_directory_file_is_named(tmp_path, read):
+  # Issue 18 item 8, the same fault as data.text_files: a raw UnicodeDecodeError / OSError.
+  path = tmp_path / "dev.txt"
+  path.write_bytes(f"{SST[0]}\n(1 caf\u00e9)\n".encode("latin-1"))
+  with pytest.raises(ValueError, match=r"dev.txt' is not UTF-8 text: line 2, column 7 holds "
+                                       r"b'\\xe9"):
+    read(path)
+  with pytest.raises(ValueError, match=r"nope.txt' does not exist"):
+    read(tmp_path / "nope.txt")
+  with pytest.raises(ValueError, match=r"is a directory"):
+    read(tmp_path)

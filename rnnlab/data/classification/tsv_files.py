@@ -4,33 +4,35 @@ Each line is ``label<TAB>text`` (UTF-8; the label is any string without a tab, t
 rest of the line). Blank lines are skipped. The classes are the labels of ``train.tsv``,
 sorted, so class ids do not depend on the order of the lines. Every error names the file and
 line: a line without a tab, an empty label or text, a label of validation/test that train
-does not have, or a missing or empty file.
+does not have, or a missing, empty or non-UTF-8 file (or a directory).
 """
 import os
+
+from rnnlab.data import text_files
 
 FILE_NAMES = {"train": "train.tsv", "validation": "validation.tsv", "test": "test.tsv"}
 
 
 def read_tsv(path: str) -> list[tuple[int, str, str]]:
   """``[(line number, label, text), ...]`` of one file. Raises ValueError naming file:line."""
-  if not os.path.isfile(path):
+  if not os.path.exists(path):
     raise ValueError(f"{path} does not exist; a classification folder holds "
                      f"{', '.join(FILE_NAMES.values())} with lines 'label<TAB>text'")
   examples = []
-  with open(path, encoding="utf-8") as f:
-    for number, line in enumerate(f, 1):
-      line = line.rstrip("\r\n")
-      if not line.strip():
-        continue
-      if "\t" not in line:
-        raise ValueError(f"{path}:{number}: no tab; each line is 'label<TAB>text', got "
-                         f"{line[:60]!r}")
-      label, text = line.split("\t", 1)
-      if not label.strip():
-        raise ValueError(f"{path}:{number}: empty label")
-      if not text.strip():
-        raise ValueError(f"{path}:{number}: empty text after the label {label!r}")
-      examples.append((number, label.strip(), text.strip()))
+  # A directory or a non-UTF-8 (Latin-1, binary) file: a ValueError naming it (and the line).
+  for number, line in enumerate(text_files.read_utf8(path).split("\n"), 1):
+    line = line.rstrip("\r")
+    if not line.strip():
+      continue
+    if "\t" not in line:
+      raise ValueError(f"{path}:{number}: no tab; each line is 'label<TAB>text', got "
+                       f"{line[:60]!r}")
+    label, text = line.split("\t", 1)
+    if not label.strip():
+      raise ValueError(f"{path}:{number}: empty label")
+    if not text.strip():
+      raise ValueError(f"{path}:{number}: empty text after the label {label!r}")
+    examples.append((number, label.strip(), text.strip()))
   if not examples:
     raise ValueError(f"{path} has no examples")
   return examples
