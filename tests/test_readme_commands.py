@@ -375,6 +375,29 @@ def _slow_groups() -> dict[str, list[Command]]:
 _SLOW_GROUPS = _slow_groups()
 
 
+# absl's log line: level, date, time, thread, file:line (only the file's base name is printed).
+_LOG_LINE = re.compile(r"^([DIWEF])\d{4} [\d:.]+\s+\d+ ([\w.]+):\d+\] .*$", re.M)
+_RNNLAB_FILES = {p.name for p in (_REPO / "rnnlab").rglob("*.py")} - {"__init__.py"}
+_INFERENCE_CLIS = ("rnnlab.sample", "rnnlab.translate", "rnnlab.transcribe", "rnnlab.caption")
+
+
+def library_info_lines(stderr: str) -> list[str]:
+  """The INFO/DEBUG log lines on ``stderr`` that another library wrote (issue 18 item 7:
+  orbax's ``checkpoint.py:459] Closing _NonBlockingMetadataStore(...)`` around a translation).
+  rnnlab's own lines, and every library's warnings and errors, are not counted."""
+  return [m.group(0) for m in _LOG_LINE.finditer(stderr)
+          if m.group(1) in "DI" and m.group(2) not in _RNNLAB_FILES]
+
+
+def test_library_info_lines_are_told_from_rnnlab_lines_and_warnings():
+  stderr = ("I1130 17:00:10.123456 140234 checkpoint.py:459] Closing _NonBlockingMetadataStore()\n"
+            "I1130 17:00:10.200000   9876 sample.py:134] runs/x, checkpoint step 4\n"
+            "W1130 17:00:11.000000 140234 checkpoint_manager.py:1] a warning stays visible\n"
+            "the translation\n")
+  assert library_info_lines(stderr) == [
+      "I1130 17:00:10.123456 140234 checkpoint.py:459] Closing _NonBlockingMetadataStore()"]
+
+
 def _write_wav(path: pathlib.Path) -> None:
   rng = np.random.default_rng(0)
   samples = (rng.normal(size=8000) * 3000).astype(np.int16)
@@ -449,6 +472,12 @@ def test_readme_commands_at_tiny_size(group, tmp_path):
       continue
     assert result["returncode"] == 0, (spec["argv"], result["stderr"][-3000:])
     assert "Traceback" not in result["stderr"], result["stderr"][-3000:]
+    if spec["argv"][0] in _INFERENCE_CLIS:  # the answer on stdout, no library chatter on stderr
+      assert result["stdout"].strip(), (spec["argv"], result["stderr"][-3000:])
+      assert not library_info_lines(result["stderr"]), (spec["argv"], result["stderr"][-3000:])
   if commands[0].module == "rnnlab.main":
     with open(os.path.join(run, "final_metrics.json")) as f:
-      assert json.load(f)["status"] == "completed"
+      final_metrics = json.load(f)
+    assert final_metrics["status"] == "completed"
+    if group == "configs/lm/char_default.py":  # the README: LM figures sit under "final"
+      assert {"valid_perplexity", "test_perplexity", "vocab_size"} <= set(final_metrics["final"])

@@ -5,13 +5,16 @@ One uninterrupted reference run is shared by the tests; every interrupted run mu
 bitwise-identical metrics (CPU, same programs).
 """
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
 
+from absl import logging as absl_logging
 import pytest
 
 from rnnlab import tasks
@@ -35,11 +38,35 @@ def _assert_same_run(workdir, reference_dir, reference_result, result):
           == [r["loss"] for r in _records(reference_dir, "train")])
 
 
+class _LogLines(logging.Handler):
+  """Keeps the messages of the records it is given."""
+
+  def __init__(self):
+    super().__init__(logging.DEBUG)
+    self.lines = []
+
+  def emit(self, record):
+    self.lines.append(record.getMessage())
+
+
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
+def reference_run(tmp_path_factory):
+  """The reference run: ``(workdir, result, its log messages)``."""
   workdir = str(tmp_path_factory.mktemp("reference"))
-  result = training.train_and_evaluate(toy_task.toy_config(), workdir)
-  return workdir, result
+  log, verbosity = _LogLines(), absl_logging.get_verbosity()
+  absl_logging.get_absl_logger().addHandler(log)
+  absl_logging.set_verbosity(absl_logging.INFO)  # as rnnlab.main runs (absl's default there)
+  try:
+    result = training.train_and_evaluate(toy_task.toy_config(), workdir)
+  finally:
+    absl_logging.set_verbosity(verbosity)
+    absl_logging.get_absl_logger().removeHandler(log)
+  return workdir, result, log.lines
+
+
+@pytest.fixture(scope="module")
+def reference(reference_run):
+  return reference_run[:2]
 
 
 def test_run_writes_config_metrics_tensorboard_and_checkpoints(reference):
@@ -65,6 +92,28 @@ def test_run_writes_config_metrics_tensorboard_and_checkpoints(reference):
   assert best_step not in (30, 40)
   assert sorted(int(s) for s in os.listdir(os.path.join(workdir, "checkpoints"))) == [
       best_step, 30, 40]
+
+
+def test_final_metrics_json_has_the_layout_the_readme_documents(reference):
+  # Issue 18 item 9: the README put the final report's figures at the top level.
+  with open(os.path.join(_REPO, "README.md")) as f:
+    layout = re.search(r"`final_metrics\.json` \(`(\{.*?\})`\)", f.read(), re.S).group(1)
+  with open(os.path.join(reference[0], "final_metrics.json")) as f:
+    assert sorted(json.load(f)) == sorted(re.findall(r'"(\w+)"', layout)), layout
+
+
+def test_the_log_announces_the_compile_and_the_final_report(reference_run):
+  # Issue 18 item 9: the first step's compilation (17-50 s) and the end-of-run report
+  # (12-37 s) were silent, and the first progress line's ETA counted the compile.
+  lines = reference_run[2]
+
+  def first(prefix):
+    return next(i for i, line in enumerate(lines) if line.startswith(prefix))
+
+  compiling, compiled = first("compiling the train step"), first("first step done in")
+  progress, report = first("step 5/40"), first("final report of task 'toy_carry'")
+  assert compiling < compiled < progress < report, lines
+  assert "compilation included" in lines[compiled]
 
 
 def test_rerun_of_a_finished_run_changes_nothing(reference, tmp_path):
