@@ -191,13 +191,16 @@ class SequentialDigitsTask(Task):
     return ("loss", "accuracy")
 
   def eval_step(self, model, params, batch, carry):
-    logits = self._logits(model, params, batch)
-    weights = batch["weights"]
-    losses = optax.softmax_cross_entropy_with_integer_labels(logits, batch["labels"])
-    correct = (jnp.argmax(logits, axis=-1) == batch["labels"]).astype(jnp.float32)
-    count = jnp.sum(weights)
-    return {"loss": (jnp.sum(losses * weights), count),
-            "accuracy": (jnp.sum(correct * weights), count)}, carry
+    # Padding rows (weight 0) are selected away before any arithmetic, so whatever they hold
+    # (NaN logits, an out-of-range label) reaches neither sum.
+    real = batch["weights"] > 0
+    logits = jnp.where(real[:, None], self._logits(model, params, batch), 0.0)
+    labels = jnp.where(real, batch["labels"], 0)
+    losses = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
+    correct = real & (jnp.argmax(logits, axis=-1) == labels)
+    count = jnp.sum(jnp.where(real, 1.0, 0.0))
+    return {"loss": (jnp.sum(jnp.where(real, losses, 0.0)), count),
+            "accuracy": (jnp.sum(jnp.where(correct, 1.0, 0.0)), count)}, carry
 
   def final_report(self, config, model, params, workdir) -> dict[str, float]:
     """Loss and accuracy on the test split (every example)."""

@@ -140,6 +140,37 @@ def test_loss_and_eval_metrics_match_a_direct_computation(key):
   assert float(sums["accuracy"][0]) == float(correct[:10].sum())
 
 
+class _FixedLogits:
+  """Stands in for the model: ``apply`` gives the same logits whatever the input."""
+
+  def __init__(self, logits):
+    self.logits = logits
+
+  def apply(self, variables, inputs, **kwargs):
+    del variables, inputs, kwargs
+    return self.logits
+
+
+def test_eval_sums_ignore_whatever_padding_rows_hold():
+  # Issue 18 item 2, the same kind as the losses: padding rows were multiplied by weight 0, so
+  # a NaN or inf logit there (or an out-of-range label) made both sums NaN.
+  rng = np.random.default_rng(0)
+  logits = rng.normal(size=(6, 10)).astype(np.float32)
+  logits[4] = np.nan
+  logits[5, 2] = np.inf
+  batch = {"inputs": np.zeros((6, 64, 1), np.float32),
+           "labels": np.array([3, 1, 4, 1, 99, -1], np.int32),
+           "weights": np.array([1, 1, 1, 1, 0, 0], np.float32)}
+  sums, carry = get_task("sequential_digits").eval_step(_FixedLogits(logits), None, batch, None)
+  assert carry is None
+  real = logits[:4].astype(np.float64)
+  log_probs = real - np.log(np.exp(real).sum(-1, keepdims=True))
+  np.testing.assert_allclose(sums["loss"][0], -log_probs[np.arange(4), [3, 1, 4, 1]].sum(),
+                             **TOL)
+  assert float(sums["accuracy"][0]) == float(np.sum(real.argmax(-1) == [3, 1, 4, 1]))
+  assert float(sums["loss"][1]) == float(sums["accuracy"][1]) == 4.0
+
+
 @pytest.mark.slow
 def test_tiny_run_through_main(tmp_path):
   from configs import digits
