@@ -96,8 +96,10 @@ def main(argv):
   if not paths:
     raise app.UsageError("give one or more images: python -m rnnlab.caption --workdir=DIR "
                          "image.png")
-  trained = load_trained(flags.FLAGS.workdir, flags.FLAGS.checkpoint)
   out_dir = flags.FLAGS.attention_maps
+  if out_dir:  # refused before any work
+    run_directory.check_location(out_dir, flag="--attention_maps")
+  trained = load_trained(flags.FLAGS.workdir, flags.FLAGS.checkpoint)
   if out_dir and trained.config.model.variant != "show_attend_tell":
     raise ValueError(f"--attention_maps needs a show_attend_tell run; {flags.FLAGS.workdir!r} "
                      f"is {trained.config.model.variant!r} (no attention)")

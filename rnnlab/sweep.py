@@ -209,6 +209,7 @@ def run_sweep(sweep: Sweep, workdir: str, *, parallel: int = 1, devices_per_tria
   """
   if parallel < 1:
     raise ValueError(f"parallel must be >= 1, got {parallel}")
+  run_directory.check_location(workdir)  # a file or a read-only place: refused before any trial
   backend, device_ids = sweep_devices.detect(device_backend, devices)
   device_pool = sweep_devices.DevicePool(backend, device_ids, devices_per_trial,
                                          trials_per_device, parallel)

@@ -89,6 +89,7 @@ def run_sweep_on_ray(sweep: sweep_lib.Sweep, workdir: str, *, cpus_per_trial: fl
   set), else starts a local one. ``max_concurrent_trials=0`` lets Ray decide from resources.
   ``devices_per_trial``: GPUs (or TPU chips) Tune reserves per trial (``trial_resources``).
   """
+  run_directory.check_location(workdir)  # a file or a read-only place: refused before any trial
   resources = trial_resources(cpus_per_trial, devices_per_trial, device_backend)
   environment = shared_gpu_environment(devices_per_trial) if device_backend == "gpu" else {}
   tune = _tune()

@@ -3,6 +3,7 @@
 Subprocess tests (the CLI behaviour itself); the same errors through the Python API are
 tested where they arise (tests/training/test_run_directory.py, tests/test_sample.py).
 """
+import json
 import os
 import subprocess
 import sys
@@ -65,6 +66,30 @@ def test_workdir_that_is_a_file_and_inference_clis_on_a_non_run(tmp_path):
                         ("rnnlab.transcribe", ["x.wav"])):
     result = _run(module, f"--workdir={tmp_path}", *extra)
     assert "has no config.json: not an rnnlab run directory" in _one_line_error(result, module)
+
+
+@pytest.mark.slow
+def test_output_directories_that_are_files_are_one_line(tmp_path):
+  # Issue 18 item 8, the kind of `--workdir` that is a file: every CLI's output directory.
+  path = tmp_path / "file"
+  path.write_text("x")
+  commands = [
+      ("rnnlab.sweep", ["--sweep=experiments/sweeps/adding_cells.py", f"--workdir={path}"],
+       f"--workdir '{path}' is an existing file"),
+      ("rnnlab.analysis.attention_plots", [f"--workdirs={tmp_path}", f"--out={path}"],
+       f"--out '{path}' is an existing file"),
+      ("rnnlab.caption", [f"--workdir={tmp_path}", f"--attention_maps={path}/maps", "x.png"],
+       f"--attention_maps '{path}/maps' cannot be created: '{path}' is a file"),
+  ]
+  spec, out = tmp_path / "commands.json", tmp_path / "results.json"
+  spec.write_text(json.dumps([{"argv": [module, *args]} for module, args, _ in commands]))
+  subprocess.run([sys.executable, os.path.join(_REPO, "tests", "cli_runner.py"), str(spec),
+                  str(out)], cwd=_REPO, check=True, capture_output=True, timeout=600)
+  for (module, _, expected), result in zip(commands, json.loads(out.read_text())):
+    assert result["returncode"] == 1 and "Traceback" not in result["stderr"], result["stderr"]
+    assert result["stderr"].strip().splitlines()[-1].startswith(f"{module}: {expected}"), (
+        result["stderr"])
+  assert path.read_text() == "x" and not (tmp_path / "model.cell=lstm").exists()
 
 
 def test_ctrl_c_outside_training_is_one_line(monkeypatch):

@@ -217,6 +217,13 @@ _TABLE_ROWS = {
         "rnnlab.main", ["--config=configs/lm/char_default.py:debug",
                         "--config.data.dataset=tiny_shakespeare"], "fast"),
     "`--workdir` that is a file, or on a read-only directory": ("rnnlab.main", _ADDING, "fast"),
+    "any other output directory that is a file or read-only: `sweep`/`sweep_ray --workdir`, "
+    "`attention_plots --out`, `caption --attention_maps`": (
+        "rnnlab.sweep", [], "tests/test_cli.py, tests/test_sweep.py, tests/test_sweep_ray.py"),
+    "a corpus file (`data.path`: text, TSV, bracketed trees) that is missing, a directory, "
+    "empty, Latin-1 or binary": (
+        "rnnlab.main", [], "tests/data/test_text_files.py, tests/data/classification/"
+        "test_tsv_files.py, tests/data/test_bracketed_trees.py"),
     "changed model, other task, directory in use": (
         "rnnlab.main", [], "tests/training/test_run_directory.py, test_run_lock.py"),
     "a full disk": ("rnnlab.main", [], "tests/training/test_run_directory.py (a small tmpfs)"),

@@ -63,6 +63,24 @@ def test_load_sweep_rejects_duplicate_trials_and_missing_get_sweep(tmp_path):
     sweep.load_sweep(str(empty))
 
 
+def test_a_workdir_that_is_a_file_is_refused_before_any_trial(tmp_path, monkeypatch):
+  # Issue 18 item 8 (the same kind as rnnlab.main's --workdir): a raw FileExistsError traceback.
+  def no_trial(*args, **kwargs):
+    raise AssertionError(f"a trial was started: {args}")
+
+  monkeypatch.setattr(sweep.subprocess, "call", no_trial)
+  path = tmp_path / "file"
+  path.write_text("x")
+  plan = sweep.Sweep(config="configs/adding.py:debug", trials=[{"model.cell": "lstm"}])
+  with pytest.raises(ValueError, match=r"--workdir '.*/file' is an existing file, not a "
+                                       r"directory"):
+    sweep.run_sweep(plan, str(path))
+  with pytest.raises(ValueError, match=r"--workdir '.*/file/sub' cannot be created: '.*/file' "
+                                       r"is a file"):
+    sweep.run_sweep(plan, str(path / "sub"))
+  assert path.read_text() == "x"
+
+
 _TINY_SWEEP = textwrap.dedent("""
     from rnnlab import sweep
 

@@ -87,3 +87,13 @@ def test_ray_reserves_the_trial_devices_and_a_shared_gpu_gets_a_memory_fraction(
   assert sweep_ray.trial_resources(1) == {"cpu": 1}
   with pytest.raises(ValueError, match="device_backend='cpu'; allowed"):
     sweep_ray.trial_resources(1, 1, "cpu")
+
+
+def test_a_workdir_that_is_a_file_is_refused_before_ray_starts(tmp_path):
+  # Issue 18 item 8 (the same kind as rnnlab.main's --workdir): a raw FileExistsError traceback.
+  path = tmp_path / "file"
+  path.write_text("x")
+  plan = sweep.Sweep(config="configs/adding.py:debug", trials=[{"model.cell": "lstm"}])
+  with pytest.raises(ValueError, match=r"--workdir '.*/file' is an existing file"):
+    sweep_ray.run_sweep_on_ray(plan, str(path))
+  assert path.read_text() == "x"

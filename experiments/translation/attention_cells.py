@@ -37,6 +37,7 @@ from absl import app
 from absl import flags
 from absl import logging
 
+from rnnlab import cli
 from rnnlab import sweep
 from rnnlab.training import run_directory
 
@@ -185,6 +186,7 @@ def main(argv):
   if not args.workdir:
     raise app.UsageError("--workdir is required")
   root = args.workdir
+  run_directory.check_location(root)  # a file or a read-only place: one line
   os.makedirs(root, exist_ok=True)
   if not args.table_only:
     from rnnlab import training  # pylint: disable=import-outside-toplevel
@@ -205,4 +207,4 @@ def main(argv):
 if __name__ == "__main__":
   sys.path.insert(0, os.getcwd())
   define_flags()
-  app.run(main)
+  cli.run(main, program="experiments/translation/attention_cells.py")

@@ -142,6 +142,8 @@ def main(argv):
   except ValueError as error:
     raise ValueError(f"invalid --rows={','.join(flags.FLAGS.rows)}; allowed: row numbers "
                      "(0-based) of translations_<split>.tsv") from error
+  from rnnlab.training import run_directory  # pylint: disable=import-outside-toplevel
+  run_directory.check_location(out, flag="--out")  # a file or a read-only place: one line
   os.makedirs(out, exist_ok=True)
   print(plot_bleu_vs_length(workdirs, split, os.path.join(out, f"bleu_vs_length_{split}.png")))
   for workdir in workdirs:

@@ -108,18 +108,22 @@ def is_finished(workdir: str) -> bool:
   return os.path.exists(final_metrics_path(workdir))
 
 
-def check_location(workdir: str) -> None:
-  """RunDirectoryError if ``workdir`` is a file or cannot be created/written; writes nothing."""
+def check_location(workdir: str, flag: str = "--workdir") -> None:
+  """RunDirectoryError if ``workdir`` is a file or cannot be created/written; writes nothing.
+
+  Every output directory a CLI is given is checked so (a run's or a sweep's ``--workdir``,
+  ``--out``, ``--attention_maps``); ``flag`` names it in the message.
+  """
   if os.path.exists(workdir) and not os.path.isdir(workdir):
-    raise RunDirectoryError(f"--workdir {workdir!r} is an existing file, not a directory; "
+    raise RunDirectoryError(f"{flag} {workdir!r} is an existing file, not a directory; "
                             "give a directory (it is created if missing)")
   existing = os.path.abspath(workdir)
   while not os.path.exists(existing):
     existing = os.path.dirname(existing)
   if not os.path.isdir(existing):
-    raise RunDirectoryError(f"--workdir {workdir!r} cannot be created: {existing!r} is a file")
+    raise RunDirectoryError(f"{flag} {workdir!r} cannot be created: {existing!r} is a file")
   if not os.access(existing, os.W_OK | os.X_OK):
-    raise RunDirectoryError(f"--workdir {workdir!r} is not writable: no write permission on "
+    raise RunDirectoryError(f"{flag} {workdir!r} is not writable: no write permission on "
                             f"{existing!r} (or a read-only file system); choose another "
                             "directory")
 
