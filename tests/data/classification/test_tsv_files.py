@@ -40,7 +40,7 @@ def test_missing_file_and_unknown_split(tmp_path):
 
 
 def test_latin1_binary_or_directory_in_place_of_a_file_is_named(tmp_path):
-  # Issue 18 item 8, the same fault as data.text_files: a raw UnicodeDecodeError / IsADirectoryError.
+  # Issue 18 item 8, the fault data.text_files had: a raw UnicodeDecodeError / IsADirectoryError.
   path = _write(tmp_path)
   (tmp_path / "test.tsv").write_bytes("pos\tgreat\nneg\tcaf\u00e9 au lait\n".encode("latin-1"))
   with pytest.raises(ValueError, match=r"test.tsv' is not UTF-8 text: line 2, column 8 holds "
