@@ -21,6 +21,7 @@ decodes a whole split of the run's dataset with every method and prints CER/WER 
 ``model.decoding`` settings.
 """
 import json
+import math
 from typing import Any
 
 from absl import app
@@ -103,7 +104,15 @@ def audio_batch(path: str, bucket_samples: int) -> dict[str, np.ndarray]:
 
 
 def override_decoding(config: ml_collections.ConfigDict, **overrides) -> None:
-  """Sets ``config.model.decoding.<key>`` for every override that is not None."""
+  """Sets ``config.model.decoding.<key>`` for every override that is not None.
+
+  Raises:
+    ValueError: a NaN or infinite number (``--lm_weight=nan`` was used silently by decoders
+      that do not read it, and gave an empty transcript with the LM), before any decoding.
+  """
+  for key, value in overrides.items():
+    if isinstance(value, float) and not math.isfinite(value):
+      raise ValueError(f"--{key}={value}; allowed: a finite number")
   for key, value in overrides.items():
     if value is not None:
       config.model.decoding[key] = value
