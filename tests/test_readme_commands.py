@@ -232,6 +232,8 @@ _TABLE_ROWS = {
     "task": ("rnnlab.sample", [], "fast"),
     "`rnnlab.translate --workdir=runs/x` (no sentence; the same for `caption` without images, "
     "`transcribe` without files or `--split`)": ("rnnlab.translate", ["--workdir={tmp}/x"], "fast"),
+    "`rnnlab.transcribe --lm_weight=nan` (any NaN or infinite decoding number, whatever the "
+    "decoder)": ("rnnlab.transcribe", [], "tests/test_transcribe.py"),
     "`rnnlab.demo --config.model.cel=gru`": ("rnnlab.demo", ["--config.model.cel=gru"], "fast"),
     "`rnnlab.sweep --sweep=experiments/sweeps/nope.py --workdir=runs/x`": (
         "rnnlab.sweep", ["--sweep=experiments/sweeps/nope.py", "--workdir={tmp}/sw"], "fast"),
