@@ -10,20 +10,15 @@ per step; ``copy_accuracy`` (chance 1/8) is the fraction of the 10 symbols recal
     python -m rnnlab.sweep --sweep=experiments/long_range/copy_linear_sweep.py \\
         --workdir=runs/long_range/copy_linear --parallel=1
 """
-import math
+import os
+import runpy
 
 from rnnlab import sweep
 
 STEPS = 1000
-MODELS = {
-    "lstm": {"model.cell": "lstm", "model.block": "none", "model.num_layers": 1,
-             "model.hidden_size": 64},
-    "lru": {"model.cell": "lru", "model.block": "residual", "model.num_layers": 2,
-            "model.hidden_size": 25, "model.lru.r_min": 0.9, "model.lru.r_max": 0.999,
-            "model.lru.max_phase": math.pi / 10},
-    "rglru": {"model.cell": "rglru", "model.block": "residual", "model.num_layers": 2,
-              "model.hidden_size": 27},
-}
+# The same three models as the adding sweep (one definition; a sweep file is loaded by path).
+MODELS = runpy.run_path(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                     "adding_linear_sweep.py"))["MODELS"]
 FIXED = {"train.num_steps": STEPS, "train.eval_every": 250, "train.checkpoint_every": STEPS,
          "train.log_every": 50}
 
