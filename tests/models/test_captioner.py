@@ -40,7 +40,7 @@ def test_show_and_tell_depends_on_the_image_only_through_the_initial_state(key):
   model = _model("show_and_tell")
   images = jnp.zeros((1, 16, 16, 3), jnp.uint8)
   tokens = jnp.array([[1, 2, 3]], jnp.int32)
-  params = model.init(key, images, tokens)["params"]
+  params = jax.eval_shape(model.init, key, images, tokens)["params"]  # shapes: no compile
   assert set(params["decoder"]["attention"]) == set()
   in_size = params["decoder"]["decoder_cell"]["w_x"].shape[0]
   assert in_size == 8  # the word embedding only (no context fed)
@@ -121,7 +121,7 @@ def test_float32_captioner_has_no_bfloat16_matmul(key):
   model = _configured("float32")
   images = jnp.zeros((1, 16, 16, 3), jnp.uint8)
   tokens = jnp.array([[1, 4]], jnp.int32)
-  params = jax.jit(model.init)(key, images, tokens)["params"]
+  params = jax.eval_shape(model.init, key, images, tokens)["params"]  # shapes: no compile
   found = jaxpr_dtypes.matmul_dtypes(jax.make_jaxpr(
       lambda p: model.apply({"params": p}, images, tokens))(params).jaxpr)
   assert {d for dtypes in found.values() for d in dtypes} == {"float32"}
