@@ -87,6 +87,26 @@ def macro_f1(labels: Sequence[int], predictions: Sequence[int], num_classes: int
 
 # ---- inside the jitted eval step: sums the train loop adds up over batches --------------
 
+def loss_and_accuracy_sums(logits, labels, weights) -> dict:
+  """Jit-able ``{"loss": (total, count), "accuracy": (total, count)}`` of one batch
+  (softmax cross-entropy in nats per example; logits ``[B, C]``, int labels ``[B]``, float
+  weights ``[B]``, 0 for padding rows). Padding rows are selected away before any arithmetic,
+  so whatever they hold (NaN logits, an out-of-range label) reaches neither sum."""
+  return _loss_and_accuracy(logits, labels, weights)[0]
+
+
+def _loss_and_accuracy(logits, labels, weights):
+  real = weights > 0
+  safe_logits = jnp.where(real[:, None], logits, jnp.zeros((), logits.dtype))
+  safe_labels = jnp.where(real, labels, 0)
+  losses = optax.softmax_cross_entropy_with_integer_labels(safe_logits, safe_labels)
+  predictions = jnp.argmax(safe_logits, axis=-1)
+  count = jnp.sum(jnp.where(real, 1.0, 0.0))
+  sums = {"loss": (jnp.sum(jnp.where(real, losses, 0.0)), count),
+          "accuracy": (jnp.sum(real & (predictions == safe_labels)), count)}
+  return sums, real, predictions, safe_labels
+
+
 def eval_sums(logits, labels, weights, num_classes: int) -> dict:
   """Jit-able sums of one batch for ``Task.eval_step``: ``name -> (total, count)``.
 
@@ -101,14 +121,8 @@ def eval_sums(logits, labels, weights, num_classes: int) -> dict:
     weights: float ``[B]``, 1 for real rows and 0 for padding rows.
     num_classes: C.
   """
-  real = weights > 0
-  safe_logits = jnp.where(real[:, None], logits, jnp.zeros((), logits.dtype))
-  safe_labels = jnp.where(real, labels, 0)
-  losses = optax.softmax_cross_entropy_with_integer_labels(safe_logits, safe_labels)
-  predictions = jnp.argmax(safe_logits, axis=-1)
-  count = jnp.sum(jnp.where(real, 1.0, 0.0))
-  sums = {"loss": (jnp.sum(jnp.where(real, losses, 0.0)), count),
-          "accuracy": (jnp.sum(real & (predictions == safe_labels)), count)}
+  sums, real, predictions, safe_labels = _loss_and_accuracy(logits, labels, weights)
+  count = sums["loss"][1]
   for k in range(num_classes):
     predicted, actual = real & (predictions == k), real & (safe_labels == k)
     sums[f"tp_{k}"] = (jnp.sum(predicted & actual), count)

@@ -30,6 +30,7 @@ import optax
 from sklearn import datasets as sk_datasets
 from sklearn import model_selection
 
+from rnnlab import metrics
 from rnnlab.models import builders
 from rnnlab.models import cell_config
 from rnnlab.tasks.registry import register_task
@@ -191,16 +192,8 @@ class SequentialDigitsTask(Task):
     return ("loss", "accuracy")
 
   def eval_step(self, model, params, batch, carry):
-    # Padding rows (weight 0) are selected away before any arithmetic, so whatever they hold
-    # (NaN logits, an out-of-range label) reaches neither sum.
-    real = batch["weights"] > 0
-    logits = jnp.where(real[:, None], self._logits(model, params, batch), 0.0)
-    labels = jnp.where(real, batch["labels"], 0)
-    losses = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-    correct = real & (jnp.argmax(logits, axis=-1) == labels)
-    count = jnp.sum(jnp.where(real, 1.0, 0.0))
-    return {"loss": (jnp.sum(jnp.where(real, losses, 0.0)), count),
-            "accuracy": (jnp.sum(jnp.where(correct, 1.0, 0.0)), count)}, carry
+    logits = self._logits(model, params, batch)
+    return metrics.loss_and_accuracy_sums(logits, batch["labels"], batch["weights"]), carry
 
   def final_report(self, config, model, params, workdir) -> dict[str, float]:
     """Loss and accuracy on the test split (every example)."""
