@@ -3,9 +3,11 @@
 Every problem raises ``ValueError`` naming the key, the bad value and what is allowed:
 a missing or extra top-level section, an unknown task, an unknown or missing key (compared
 with the task's ``base_config``), a value of the wrong type, a value outside a closed set of
-choices (optimizer, schedule, clipping, cell, ...) and out-of-range numbers.
+choices (optimizer, schedule, clipping, cell, ...), NaN or infinite numbers anywhere and
+out-of-range numbers.
 """
 import difflib
+import math
 from typing import Any, Iterable, Mapping, Sequence
 
 import jax
@@ -82,6 +84,10 @@ def _check_keys(config: Any, reference: Any, prefix: str) -> None:
     return
   if reference is None or config is None:
     return
+  numbers = config if isinstance(config, (tuple, list)) else (config,)
+  if any(isinstance(n, float) and not math.isfinite(n) for n in numbers):
+    raise ValueError(f"config.{prefix}={config!r}; allowed: finite numbers (NaN and infinity "
+                     "would train or decode silently wrong)")
   ok = isinstance(config, type(reference))
   if isinstance(reference, float) and isinstance(config, int) and not isinstance(config, bool):
     ok = True

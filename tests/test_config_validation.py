@@ -83,6 +83,20 @@ def test_wrong_type_raises():
     config_validation.validate_config(ml_collections.ConfigDict(raw), num_devices=4)
 
 
+@pytest.mark.parametrize("task, path, value", [
+    ("adding", "optimizer.learning_rate", float("inf")),
+    ("adding", "model.lstm.forget_bias", float("nan")),
+    ("ctc_speech", "model.decoding.lm_weight", float("nan")),
+    ("ctc_speech", "model.decoding.insertion_bonus", float("-inf")),
+])
+def test_nan_or_infinite_numbers_are_refused_naming_the_key(task, path, value):
+  config = training.base_config(task)
+  section, key = path.rsplit(".", 1)
+  config_validation._get(config, section)[key] = value  # pylint: disable=protected-access
+  with pytest.raises(ValueError, match=rf"config.{path}={value}; allowed: finite numbers"):
+    config_validation.validate_config(config, num_devices=1)
+
+
 def test_int_accepted_where_a_float_is_expected():
   config = _config()
   config.optimizer.learning_rate = 1
