@@ -91,8 +91,7 @@ def test_wrong_type_raises():
 ])
 def test_nan_or_infinite_numbers_are_refused_naming_the_key(task, path, value):
   config = training.base_config(task)
-  section, key = path.rsplit(".", 1)
-  config_validation._get(config, section)[key] = value  # pylint: disable=protected-access
+  config.update_from_flattened_dict({path: value})
   with pytest.raises(ValueError, match=rf"config.{path}={value}; allowed: finite numbers"):
     config_validation.validate_config(config, num_devices=1)
 
