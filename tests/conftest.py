@@ -4,6 +4,13 @@
   different rank is an error, not a silent bug.
 * four simulated CPU devices (``--xla_force_host_platform_device_count=4``), set before
   JAX initialises its backend, so sharding code is exercised on any machine.
+* ``--xla_backend_optimization_level=0``: the tests' programs are tiny, so their cost is
+  XLA's compilation, not running them; LLVM's optimisation passes made compiling one
+  ``jax.random.normal`` take ~2 s instead of ~0.3 s on the 2-core machine and the slowest
+  model tests ~2x slower. Optimisation changes no semantics (XLA's CPU fast-math is off
+  either way). Speed is measured by the benchmarks run outside pytest, at the default
+  level; their smoke tests here assert no speed. A level already set in ``XLA_FLAGS`` is
+  kept.
 
 Tolerance policy (used by every test that compares two implementations): float32
 comparisons use ``rtol=atol=1e-5`` unless the test states a different, written-down
@@ -14,6 +21,8 @@ import os
 os.environ.setdefault("XLA_FLAGS", "")
 if "xla_force_host_platform_device_count" not in os.environ["XLA_FLAGS"]:
   os.environ["XLA_FLAGS"] += " --xla_force_host_platform_device_count=4"
+if "xla_backend_optimization_level" not in os.environ["XLA_FLAGS"]:
+  os.environ["XLA_FLAGS"] += " --xla_backend_optimization_level=0"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import jax  # noqa: E402
