@@ -119,7 +119,7 @@ _PLANS = [
     (r"rnnlab_prose_speech|runs/speech_prose|runs/speech_libri", "skip",
      "rnnlab_prose_speech takes ~10 min to generate (and speech_libri needs LibriSpeech)"),
     (r"python experiments/translation/attention_cells\.py", "skip",
-     "trains the attention x cell grid on the real corpus (~18 min a trial); "
+     "trains the attention x cell grid on the real corpus (~10 min a trial); "
      "tests/experiments/test_translation_attention.py checks its grid, budget and table"),
     (r"python experiments/speech/architectures\.py", "skip",
      "trains six recognisers; tests/experiments/test_speech_architectures.py runs the command "
