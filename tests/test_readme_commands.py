@@ -118,7 +118,7 @@ _PLANS = [
      "tested with generated folders in tests/data/ and tests/tasks/"),
     (r"rnnlab_prose_speech|runs/speech_prose|runs/speech_libri", "skip",
      "rnnlab_prose_speech takes ~10 min to generate (and speech_libri needs LibriSpeech)"),
-    (r"python experiments/translation/attention_cells\.py", "skip",
+    (r"experiments/translation/attention_cells\.py", "skip",
      "trains the attention x cell grid on the real corpus (~10 min a trial); "
      "tests/experiments/test_translation_attention.py checks its grid, budget and table"),
     (r"python experiments/speech/architectures\.py", "skip",

@@ -159,16 +159,21 @@ def write_table(root: str) -> str:
 
 
 def figures(root: str, out: str, examples: int) -> list[str]:
-  """BLEU-vs-length curves of the seed-0 LSTM trials and their attention maps."""
+  """BLEU-vs-length curves of the seed-0 trials (both cells) and their attention maps."""
   from rnnlab.analysis import attention_plots  # pylint: disable=import-outside-toplevel
   os.makedirs(out, exist_ok=True)
-  trials = [t for t in TRIALS if t["train.seed"] == 0 and t["model.cell"] == "lstm"
+  trials = [t for t in TRIALS if t["train.seed"] == 0
             and read_final(os.path.join(root, sweep.trial_name(t))) is not None]
   if not trials:
-    raise ValueError(f"no finished seed-0 LSTM trial under {root}")
+    raise ValueError(f"no finished seed-0 trial under {root}")
   workdirs = [os.path.join(root, sweep.trial_name(t)) for t in trials]
-  paths = [attention_plots.plot_bleu_vs_length(workdirs, "test",
-                                               os.path.join(out, "bleu_vs_length_test.png"))]
+  paths = []
+  for cell in dict.fromkeys(t["model.cell"] for t in trials):  # one plot per cell, beam only
+    chosen = [(t, w) for t, w in zip(trials, workdirs) if t["model.cell"] == cell]
+    paths.append(attention_plots.plot_bleu_vs_length(
+        [w for _, w in chosen], "test", os.path.join(out, f"bleu_vs_length_test_{cell}.png"),
+        methods=("beam",), title=f"Test BLEU by source length, {cell.upper()}, seed 0",
+        names=[f"attention {t['model.attention']}" for t, _ in chosen]))
   for trial, workdir in zip(trials, workdirs):
     rows = attention_plots.default_rows(attention_plots.read_translations(workdir, "test"),
                                         examples)

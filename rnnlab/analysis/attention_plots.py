@@ -47,28 +47,47 @@ def read_translations(workdir: str, split: str) -> list[dict]:
     return list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
-def plot_bleu_vs_length(workdirs: Sequence[str], split: str, path: str) -> str:
-  """BLEU per source-length bucket, one line per (run, method)."""
-  fig, ax = plt.subplots(figsize=(7, 4.5))
+def plot_bleu_vs_length(workdirs: Sequence[str], split: str, path: str,
+                        methods: Sequence[str] = ("greedy", "beam"),
+                        title: str = "BLEU by source sentence length",
+                        names: Sequence[str] | None = None) -> str:
+  """BLEU per source-length bucket, one line per (run, method) of ``methods``.
+
+  ``names`` label the runs in the legend (default: their workdirs' base names).
+
+  The y axis ends a little above the highest point (at most 103), so that runs far below
+  the ceiling stay readable; the legend sits right of the axes.
+
+  Raises:
+    ValueError: a run without ``bleu_by_length_<split>.json``, or a method it lacks.
+  """
+  names = [run_name(w) for w in workdirs] if names is None else list(names)
+  if len(names) != len(workdirs):
+    raise ValueError(f"{len(names)} names for {len(workdirs)} workdirs")
+  fig, ax = plt.subplots(figsize=(9, 4.5))
   labels = None
-  for workdir in workdirs:
+  top = 0.0
+  for workdir, name in zip(workdirs, names):
     file = os.path.join(workdir, f"bleu_by_length_{split}.json")
     if not os.path.isfile(file):
       raise ValueError(f"{file} does not exist; the run has not finished its final report")
     with open(file) as f:
       by_length = json.load(f)
-    for method, style in (("greedy", "--"), ("beam", "-")):
+    for method in methods:
+      if method not in by_length:
+        raise ValueError(f"{file} has no {method!r} rows; it has {sorted(by_length)}")
       rows = by_length[method]
       labels = [r["bucket"] for r in rows]
-      ax.plot(range(len(rows)), [r["bleu"] for r in rows], style, marker="o",
-              label=f"{run_name(workdir)} ({method})")
+      top = max([top] + [r["bleu"] for r in rows])
+      ax.plot(range(len(rows)), [r["bleu"] for r in rows], "--" if method == "greedy" else "-",
+              marker="o", label=f"{name} ({method})")
   ax.set_xticks(range(len(labels)), labels)
   ax.set_xlabel("source length (tokens)")
   ax.set_ylabel(f"BLEU ({split})")
-  ax.set_ylim(0, 103)
+  ax.set_ylim(0, min(103.0, max(10.0, 1.15 * top)))
   ax.grid(alpha=0.3)
-  ax.legend(fontsize=8, loc="lower left")
-  ax.set_title("BLEU by source sentence length")
+  ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+  ax.set_title(title)
   fig.tight_layout()
   fig.savefig(path, dpi=120)
   plt.close(fig)
