@@ -59,8 +59,12 @@ def plot_bleu_vs_length(workdirs: Sequence[str], split: str, path: str,
   the ceiling stay readable; the legend sits right of the axes.
 
   Raises:
-    ValueError: a run without ``bleu_by_length_<split>.json``, or a method it lacks.
+    ValueError: no workdir or no method, a run without ``bleu_by_length_<split>.json``, or
+      a method it lacks.
   """
+  if not workdirs or not methods:
+    raise ValueError(f"nothing to plot: workdirs={list(workdirs)}, methods={list(methods)}; "
+                     "give at least one of each")
   names = [run_name(w) for w in workdirs] if names is None else list(names)
   if len(names) != len(workdirs):
     raise ValueError(f"{len(names)} names for {len(workdirs)} workdirs")
@@ -75,7 +79,8 @@ def plot_bleu_vs_length(workdirs: Sequence[str], split: str, path: str,
       by_length = json.load(f)
     for method in methods:
       if method not in by_length:
-        raise ValueError(f"{file} has no {method!r} rows; it has {sorted(by_length)}")
+        found = sorted(k for k, v in by_length.items() if isinstance(v, list) and k != "edges")
+        raise ValueError(f"{file} has no {method!r} rows; it has {found}")
       rows = by_length[method]
       labels = [r["bucket"] for r in rows]
       top = max([top] + [r["bleu"] for r in rows])

@@ -37,9 +37,12 @@ def test_one_line_per_run_and_method_named_and_scaled_to_the_data(tmp_path, monk
 def test_bad_arguments_are_named(tmp_path):
   run = _run(str(tmp_path), "a", 10.0)
   out = str(tmp_path / "p.png")
-  with pytest.raises(ValueError, match="has no 'sampled' rows; it has \\['beam', 'edges', "
-                                       "'greedy'\\]"):
+  with pytest.raises(ValueError, match="has no 'sampled' rows; it has \\['beam', 'greedy'\\]"):
     attention_plots.plot_bleu_vs_length([run], "test", out, methods=("sampled",))
+  with pytest.raises(ValueError, match="nothing to plot: workdirs=\\[\\], methods="):
+    attention_plots.plot_bleu_vs_length([], "test", out)
+  with pytest.raises(ValueError, match="methods=\\[\\]; give at least one of each"):
+    attention_plots.plot_bleu_vs_length([run], "test", out, methods=())
   with pytest.raises(ValueError, match="2 names for 1 workdirs"):
     attention_plots.plot_bleu_vs_length([run], "test", out, names=["x", "y"])
   with pytest.raises(ValueError, match="bleu_by_length_valid.json does not exist"):
