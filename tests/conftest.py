@@ -19,10 +19,10 @@ tolerance with its reason next to it; tolerances are never loosened to make a te
 import os
 
 os.environ.setdefault("XLA_FLAGS", "")
-if "xla_force_host_platform_device_count" not in os.environ["XLA_FLAGS"]:
-  os.environ["XLA_FLAGS"] += " --xla_force_host_platform_device_count=4"
-if "xla_backend_optimization_level" not in os.environ["XLA_FLAGS"]:
-  os.environ["XLA_FLAGS"] += " --xla_backend_optimization_level=0"
+for _name, _value in (("xla_force_host_platform_device_count", 4),
+                      ("xla_backend_optimization_level", 0)):
+  if _name not in os.environ["XLA_FLAGS"]:  # a value the caller set is kept
+    os.environ["XLA_FLAGS"] += f" --{_name}={_value}"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import jax  # noqa: E402
