@@ -149,11 +149,12 @@ def table(root: str) -> str:
   for overrides, _, final in rows:
     groups.setdefault((overrides["model.cell"], overrides["model.attention"]), []).append(final)
   for (cell, attention), finals in groups.items():
-    stat = lambda key, finals=finals: _mean_range([f[key] for f in finals])
+    means = [_mean_range([f[key] for f in finals])
+             for key in ("valid_perplexity", "test_greedy_bleu", "test_beam_bleu")]
     per_bucket = " / ".join(
         f"{statistics.fmean(f[f'test_greedy_bleu_len_{b}'] for f in finals):.1f}" for b in buckets)
-    lines.append(f"| {cell} | {attention} | {len(finals)} | {stat('valid_perplexity')} | "
-                 f"{stat('test_greedy_bleu')} | {stat('test_beam_bleu')} | {per_bucket} |")
+    lines.append(f"| {cell} | {attention} | {len(finals)} | " + " | ".join(means)
+                 + f" | {per_bucket} |")
   return "\n".join(lines) + "\n"
 
 
