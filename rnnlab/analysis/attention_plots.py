@@ -79,8 +79,8 @@ def plot_bleu_vs_length(workdirs: Sequence[str], split: str, path: str,
       by_length = json.load(f)
     for method in methods:
       if method not in by_length:
-        found = sorted(k for k, v in by_length.items() if isinstance(v, list) and k != "edges")
-        raise ValueError(f"{file} has no {method!r} rows; it has {found}")
+        methods_found = sorted(set(by_length) - {"edges"})  # the file: {"edges", method: rows}
+        raise ValueError(f"{file} has no {method!r} rows; it has {methods_found}")
       rows = by_length[method]
       labels = [r["bucket"] for r in rows]
       top = max([top] + [r["bleu"] for r in rows])
